@@ -1,0 +1,130 @@
+"""The flat block stream every loader produces, and the provenance each block carries.
+
+A loader turns a document into ``list[Block]`` in reading order. Blocks are data only: the outline
+(sections, list trees) is built from them in a later stage (``outline.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["Block", "BlockKind", "Document", "Furniture", "SourceFormat", "Span", "split_list_label"]
+
+BlockKind = Literal["heading", "paragraph", "list_item"]
+SourceFormat = Literal["pdf", "markdown", "text"]
+
+
+class Span(BaseModel):
+    """Where a piece of content came from: 1-based source lines, and page/bbox for PDF."""
+
+    model_config = ConfigDict(frozen=True)
+
+    page: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def merge(self, other: Span) -> Span:
+        """The smallest span covering both (page and bbox from the first)."""
+        starts = [n for n in (self.line_start, other.line_start) if n is not None]
+        ends = [n for n in (self.line_end, other.line_end) if n is not None]
+        return Span(
+            page=self.page if self.page is not None else other.page,
+            line_start=min(starts) if starts else None,
+            line_end=max(ends) if ends else None,
+            bbox=self.bbox,
+        )
+
+    def describe(self) -> str:
+        """Human wording: ``line 12``, ``lines 12-14``, ``page 2, line 40``."""
+        parts = []
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.line_start is not None:
+            if self.line_end is not None and self.line_end != self.line_start:
+                parts.append(f"lines {self.line_start}-{self.line_end}")
+            else:
+                parts.append(f"line {self.line_start}")
+        return ", ".join(parts) or "unknown location"
+
+
+@dataclass(slots=True)
+class Block:
+    """One unit of content in reading order.
+
+    ``marker`` is a list item's own label with its punctuation (``"1."``, ``"a."``, ``"ii."``) or
+    ``"-"`` for an unlabelled bullet; ``indent`` is the loader's nesting depth or indentation
+    (only compared between items, never interpreted alone). ``label`` is an inline bold lead-in
+    such as ``"USP Category:"`` that is not repeated in ``text``.
+    """
+
+    kind: BlockKind
+    text: str
+    span: Span
+    bold: bool = False
+    marker: str | None = None
+    indent: float = 0
+    label: str | None = None
+    italic: bool = False
+    urls: list[str] = field(default_factory=list)
+
+    @property
+    def full_text(self) -> str:
+        """The block's text with its inline label, as it reads in the source."""
+        return f"{self.label} {self.text}".strip() if self.label else self.text
+
+
+@dataclass(slots=True)
+class Furniture:
+    """A line recognised as page furniture (running header/footer, page number) and removed."""
+
+    text: str
+    reason: str  # "running-header", "running-footer", "page-number", "template-footer"
+    span: Span
+
+
+@dataclass(slots=True)
+class Document:
+    """What a loader hands on: the block stream plus the facts ``verify`` and ``source`` need.
+
+    ``lines`` are the source's text lines that spans number (1-based): the file's lines for
+    Markdown and text, the extracted text lines in reading order for PDF.
+    """
+
+    path: str
+    format: SourceFormat
+    sha256: str
+    blocks: list[Block]
+    lines: list[str]
+    pages: int | None = None
+    furniture: list[Furniture] = field(default_factory=list)
+
+
+# A list label at the start of an item's text: "1.", "a.", "ii.", "10)", "(b)".
+_LABEL = re.compile(r"^(?:\(([0-9]{1,3}|[a-zA-Z]{1,5})\)|([0-9]{1,3}|[a-zA-Z]{1,5})[.)])\s+(?=\S)")
+
+
+def split_list_label(text: str) -> tuple[str | None, str]:
+    """Split ``"a. For graft..."`` into ``("a.", "For graft...")``; no label gives ``(None, text)``.
+
+    Letters longer than one character are accepted only when they read as a roman numeral or a
+    doubled letter (``aa.``), so words such as ``"Dr. Smith"`` are not mistaken for labels.
+    """
+    match = _LABEL.match(text)
+    if not match:
+        return None, text
+    core = match.group(1) or match.group(2)
+    if core.isalpha() and len(core) > 1 and not (_is_roman(core) or len(set(core)) == 1):
+        return None, text
+    return match.group(0).strip(), text[match.end() :]
+
+
+_ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
+
+
+def _is_roman(letters: str) -> bool:
+    return bool(letters) and bool(_ROMAN.match(letters))

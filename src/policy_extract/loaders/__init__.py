@@ -1,0 +1,53 @@
+"""Loaders: one per input format, each ``load_X(path) -> Document`` with the same Block stream."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..blocks import Document
+from ..errors import LoadError
+
+__all__ = ["SUPPORTED_SUFFIXES", "load_document", "read_text_file"]
+
+SUPPORTED_SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+
+
+def load_document(path: Path) -> Document:
+    """Load ``path`` with the loader its suffix names; raise LoadError with the reason if not."""
+    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise LoadError(path, f"unsupported file type {path.suffix or '(none)'!r}; use .pdf, .md or .txt")
+    if kind == "pdf":
+        from .pdf import load_pdf  # pdfplumber is heavy: import only when a PDF comes
+
+        return load_pdf(path)
+    text, digest = read_text_file(path)
+    if kind == "markdown":
+        from .markdown import parse_markdown
+
+        return parse_markdown(text, path=str(path), sha256=digest)
+    from .text import parse_text
+
+    return parse_text(text, path=str(path), sha256=digest)
+
+
+def read_text_file(path: Path) -> tuple[str, str]:
+    """The file's text (UTF-8, BOM allowed) and the sha256 of its bytes."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise LoadError(path, "is a directory, not a file") from None
+    except OSError as exc:
+        raise LoadError(path, f"cannot read file: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise LoadError(path, "file is empty")
+    if b"\x00" in data[:8192]:
+        raise LoadError(path, "file is binary, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            path, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(data).hexdigest()

@@ -1,0 +1,136 @@
+"""Markdown loader: markdown-it-py tokens, with their line maps, become Blocks.
+
+CommonMark knows ``1.`` lists and ``-`` bullets but not the ``a.`` / ``i.`` labels policies use
+inside them, and it nests lists by exact indentation, which converted documents get wrong. So this
+loader emits every list item flat, with its own label as ``marker`` and its list depth as
+``indent``; the outline stage rebuilds the tree from the labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..blocks import Block, Document, Span, split_list_label
+
+__all__ = ["parse_markdown"]
+
+_PARSER = MarkdownIt("commonmark")
+# A paragraph made only of adjacent bold runs: "**Condition****Meets ...:**" is two headings.
+_BOLD_RUN = r"\*\*(?:(?!\*\*).)+?\*\*"
+_ONLY_BOLD_RUNS = re.compile(rf"^(?:{_BOLD_RUN}\s*)+$")
+_BOLD_LEAD = re.compile(r"^\*\*((?:(?!\*\*).)+?)\*\*\s*(?=\S)")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def parse_markdown(text: str, *, path: str = "<string>", sha256: str = "") -> Document:
+    """Parse Markdown source into a Document of flat Blocks in reading order."""
+    tokens = _PARSER.parse(text)
+    blocks = list(_blocks_from_tokens(tokens))
+    return Document(
+        path=path, format="markdown", sha256=sha256, blocks=blocks, lines=text.split("\n")
+    )
+
+
+def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
+    list_depth = 0
+    item_marker: str | None = None
+    for index, token in enumerate(tokens):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif token.type == "list_item_open":
+            item_marker = f"{token.info}{token.markup}" if token.info else "-"
+        elif token.type == "inline" and token.map is not None:
+            opener = tokens[index - 1]
+            if list_depth and item_marker is not None:
+                yield from _list_item_blocks(token, item_marker, list_depth)
+                item_marker = None  # a second paragraph in the same item is a continuation
+            elif opener.type == "heading_open":
+                yield Block("heading", _plain(token), _span(token), bold=True, indent=int(opener.tag[1:]))
+            else:
+                yield from _paragraph_blocks(token, in_list=bool(list_depth))
+
+
+def _span(token: Token, offset: int = 0, count: int | None = None) -> Span:
+    assert token.map is not None
+    start = token.map[0] + 1 + offset
+    end = token.map[1] if count is None else start + count - 1
+    return Span(line_start=start, line_end=end)
+
+
+def _list_item_blocks(token: Token, marker: str, depth: int) -> Iterator[Block]:
+    text = _plain(token)
+    label, rest = split_list_label(text)
+    if marker == "-" and label is not None:
+        marker, text = label, rest
+    yield Block(
+        "list_item", text, _span(token), marker=marker, indent=depth, urls=_urls(token)
+    )
+
+
+def _paragraph_blocks(token: Token, *, in_list: bool) -> Iterator[Block]:
+    """One block per hard line break; a paragraph of bold runs gives one heading per run."""
+    for offset, line_tokens, raw in _split_hardbreaks(token):
+        span = _span(token, offset, raw.count("\n") + 1)
+        raw = raw.strip()
+        if not in_list and _ONLY_BOLD_RUNS.match(raw):
+            for run in re.findall(_BOLD_RUN, raw):
+                yield Block("heading", _unescape(run[2:-2]).strip(), span, bold=True)
+            continue
+        text = _join_text(line_tokens)
+        urls = [t.attrGet("href") for t in line_tokens if t.type == "link_open"]
+        label = None
+        lead = _BOLD_LEAD.match(raw)
+        if lead:
+            label = _unescape(lead.group(1)).strip()
+            text = text[len(label) :].strip() if text.startswith(label) else text
+        italic = bool(line_tokens) and line_tokens[0].type == "em_open"
+        yield Block(
+            "paragraph", text, span, label=label, italic=italic,
+            urls=[str(u) for u in urls if u],
+        )
+
+
+def _split_hardbreaks(token: Token) -> Iterator[tuple[int, list[Token], str]]:
+    raw_lines = token.content.split("\n")
+    children = token.children or []
+    current: list[Token] = []
+    line_offset = 0
+    first_line = 0
+    for child in children:
+        if child.type == "hardbreak":
+            yield first_line, current, "\n".join(raw_lines[first_line : line_offset + 1])
+            current, first_line = [], line_offset + 1
+            line_offset += 1
+        else:
+            if child.type == "softbreak":
+                line_offset += 1
+            current.append(child)
+    yield first_line, current, "\n".join(raw_lines[first_line:])
+
+
+def _join_text(children: list[Token]) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _plain(token: Token) -> str:
+    return _join_text(token.children or [])
+
+
+def _urls(token: Token) -> list[str]:
+    return [str(c.attrGet("href")) for c in token.children or [] if c.type == "link_open"]
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(r"\1", text)

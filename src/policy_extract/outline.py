@@ -1,0 +1,137 @@
+"""From the flat block stream to structure: sections at headings, list trees from labels.
+
+List labels decide nesting: numbers, letters and roman numerals are three levels, whatever the
+source's indentation says (Markdown conversions often get it wrong). A roman-looking ``i.`` is a
+letter when it follows ``h.``; unlabelled bullets nest by indentation alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .blocks import Block
+
+__all__ = ["Node", "Section", "build_list_tree", "build_sections", "label_style"]
+
+
+@dataclass(slots=True)
+class Node:
+    """A block with the list items nested under it."""
+
+    block: Block
+    children: list[Node] = field(default_factory=list)
+    style: str = ""
+
+    @property
+    def label(self) -> str | None:
+        """The item's label without punctuation (``"a"``), or None for bullets and paragraphs."""
+        marker = self.block.marker
+        if not marker or marker == "-":
+            return None
+        return marker.strip("().")
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading (None before the first one) and the content nodes up to the next heading."""
+
+    heading: Block | None
+    nodes: list[Node] = field(default_factory=list)
+
+
+def build_sections(blocks: Sequence[Block]) -> list[Section]:
+    """Split blocks at headings; runs of list items become trees."""
+    sections: list[Section] = []
+    current = Section(heading=None)
+    run: list[Block] = []
+
+    def flush_run() -> None:
+        current.nodes.extend(build_list_tree(run))
+        run.clear()
+
+    for block in blocks:
+        if block.kind == "list_item":
+            run.append(block)
+            continue
+        flush_run()
+        if block.kind == "heading":
+            if current.heading is not None or current.nodes:
+                sections.append(current)
+            current = Section(heading=block)
+        else:
+            current.nodes.append(Node(block))
+    flush_run()
+    if current.heading is not None or current.nodes:
+        sections.append(current)
+    return sections
+
+
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def _roman_value(label: str) -> int | None:
+    total, previous = 0, 0
+    for char in reversed(label.lower()):
+        value = _ROMAN_VALUES.get(char)
+        if value is None:
+            return None
+        total += -value if value < previous else value
+        previous = max(previous, value)
+    return total
+
+
+def label_style(label: str | None, stack: Sequence[Node] = ()) -> str:
+    """``decimal``, ``alpha``, ``ALPHA``, ``roman``, ``ROMAN`` or ``bullet`` for a label in context.
+
+    Letters that are also roman numerals (i, v, x, ...) are read as letters when the previous
+    letter is an open sibling (``h.`` then ``i.``), and as roman numerals otherwise.
+    """
+    if label is None:
+        return "bullet"
+    if label.isdigit():
+        return "decimal"
+    upper = label.isupper()
+    roman = _roman_value(label)
+    if roman is not None:
+        for node in reversed(stack):
+            prev = node.label
+            if node.style.lower() == "alpha" and prev and len(label) == 1:
+                if ord(label.lower()) - ord(prev.lower()) == 1:
+                    return "ALPHA" if upper else "alpha"
+            if node.style.lower() == "roman":
+                return "ROMAN" if upper else "roman"
+        if len(label) > 1 or label.lower() == "i":
+            return "ROMAN" if upper else "roman"
+    return "ALPHA" if upper else "alpha"
+
+
+def build_list_tree(items: Sequence[Block]) -> list[Node]:
+    """Nest list items: same label style means sibling; a new style opens a child level."""
+    roots: list[Node] = []
+    stack: list[Node] = []
+    for block in items:
+        node = Node(block)
+        node.style = label_style(node.label, stack)
+        depth = _sibling_depth(stack, node)
+        if depth is not None:
+            del stack[depth:]
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return roots
+
+
+def _sibling_depth(stack: Sequence[Node], node: Node) -> int | None:
+    """Index in ``stack`` of the open node ``node`` is a sibling of, or None for a new child."""
+    for depth in range(len(stack) - 1, -1, -1):
+        open_node = stack[depth]
+        if node.style == "bullet" or open_node.style == "bullet":
+            # Bullets carry no label to match on: indentation decides.
+            if open_node.block.indent < node.block.indent - 0.5:
+                return None
+            if open_node.style == node.style:
+                return depth
+            continue
+        if open_node.style == node.style:
+            return depth
+    return None

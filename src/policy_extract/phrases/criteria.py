@@ -1,0 +1,44 @@
+"""How a criterion combines its sub-items: ``"all the following"``, ``"either of"``,
+``"at least two of"``."""
+
+from __future__ import annotations
+
+import re
+
+from .quantities import NUMBER, parse_number
+
+__all__ = ["criteria_operator", "strip_criterion_text"]
+
+_AT_LEAST = re.compile(
+    rf"\bat\s+least\s+(?P<n>{NUMBER})\s+(?:\(\d+\)\s+)?(?:of|from)\b", re.IGNORECASE
+)
+_ANY = re.compile(
+    r"\b(?:either|one|any)(?:\s+or\s+more)?\s+(?:of\s+)?(?:the\s+)?following\b|\beither\s+of\b",
+    re.IGNORECASE,
+)
+_ALL = re.compile(r"\b(?:all|both|each)\s+(?:of\s+)?(?:the\s+)?following\b", re.IGNORECASE)
+
+
+def criteria_operator(text: str) -> tuple[str | None, int | None]:
+    """``("at_least", 2)``, ``("any", None)``, ``("all", None)`` or ``(None, None)``.
+
+    The last announcement in the text wins: ``"For GVHD and all the following"`` is ``all``.
+    """
+    found: list[tuple[int, str, int | None]] = []
+    for match in _AT_LEAST.finditer(text):
+        found.append((match.start(), "at_least", int(parse_number(match.group("n")))))
+    for match in _ANY.finditer(text):
+        found.append((match.start(), "any", None))
+    for match in _ALL.finditer(text):
+        found.append((match.start(), "all", None))
+    if not found:
+        return None, None
+    _, operator, count = max(found)
+    if operator == "at_least" and count == 1:
+        return "any", None
+    return operator, count
+
+
+def strip_criterion_text(text: str) -> str:
+    """Criterion text as stored: verbatim minus the trailing colon."""
+    return text.strip().removesuffix(":").rstrip()

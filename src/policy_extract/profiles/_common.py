@@ -1,0 +1,111 @@
+"""What every profile needs: a collector for warnings and unparsed content, slugs, URLs, and the
+conversion of outline nodes into the contract's outline blocks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..blocks import Block, Span
+from ..model import OutlineBlock, OutlineSection, Unparsed, Warning
+from ..outline import Node, Section
+
+__all__ = [
+    "Findings",
+    "find_urls",
+    "flatten_node_text",
+    "node_span",
+    "outline_from_sections",
+    "slugify",
+]
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+@dataclass(slots=True)
+class Findings:
+    """Warnings and unparsed content gathered while a profile reads a document."""
+
+    warnings: list[Warning] = field(default_factory=list)
+    unparsed: list[Unparsed] = field(default_factory=list)
+
+    def warn(self, code: str, message: str, span: Span | None = None) -> None:
+        self.warnings.append(Warning(code=code, message=message, span=span))
+
+    def keep_unparsed(self, nodes: Iterable[Node], where: str) -> None:
+        """Record nodes no field claimed, each with a warning naming where it was."""
+        for node in nodes:
+            for block in _walk_blocks(node):
+                self.unparsed.append(Unparsed(text=block.full_text, span=block.span))
+                self.warn(
+                    "unparsed-content",
+                    f"{where}: content not recognised ({block.span.describe()}): "
+                    f"{_shorten(block.full_text)}",
+                    block.span,
+                )
+
+    def keep_unparsed_block(self, block: Block, where: str) -> None:
+        self.keep_unparsed([Node(block)], where)
+
+
+def _walk_blocks(node: Node) -> Iterable[Block]:
+    yield node.block
+    for child in node.children:
+        yield from _walk_blocks(child)
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def slugify(text: str) -> str:
+    """``"Myelodysplastic syndrome (MDS)"`` -> ``"myelodysplastic-syndrome-mds"``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "condition"
+
+
+def find_urls(block: Block) -> list[str]:
+    """Links of a block: from Markdown link tokens, else URLs written out in its text."""
+    if block.urls:
+        return list(block.urls)
+    return [url.rstrip(".,;)>") for url in _URL.findall(block.full_text)]
+
+
+def node_span(nodes: Sequence[Node], first: Block | None = None) -> Span | None:
+    """Span covering ``first`` and every block under ``nodes``."""
+    span = first.span if first is not None else None
+    for node in nodes:
+        for block in _walk_blocks(node):
+            span = block.span if span is None else span.merge(block.span)
+    return span
+
+
+def flatten_node_text(node: Node) -> str:
+    """A node's text followed by its children's, for fields that want one line of text."""
+    return " ".join(block.full_text for block in _walk_blocks(node))
+
+
+def outline_from_sections(sections: Sequence[Section]) -> list[OutlineSection]:
+    """The contract's ``outline``: each section's heading and its content in reading order."""
+    return [
+        OutlineSection(
+            heading=section.heading.full_text if section.heading else None,
+            level=int(section.heading.indent or 1) if section.heading else 1,
+            blocks=[_outline_block(node) for node in section.nodes],
+            span=node_span(section.nodes, section.heading),
+        )
+        for section in sections
+    ]
+
+
+def _outline_block(node: Node) -> OutlineBlock:
+    block = node.block
+    return OutlineBlock(
+        kind=block.kind,
+        text=block.text,
+        label=block.marker if block.kind == "list_item" else block.label,
+        children=[_outline_block(child) for child in node.children],
+        span=block.span,
+    )

@@ -1,0 +1,470 @@
+"""The Blue Shield of California medical-benefit drug policy template.
+
+The template is a sequence of bold section headings (Place of Service, Drug Details, Condition(s)
+listed in policy, Special Instructions, Coverage Criteria with one block per condition, References,
+Review History). Each heading is matched by a rule in ``SECTION_RULES``; a heading no rule claims
+inside Coverage Criteria names a condition. Anything else goes to ``unparsed`` with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..blocks import Block, Furniture
+from ..model import (
+    ConditionCoverage,
+    CriteriaNode,
+    Drug,
+    Policy,
+    Reference,
+)
+from ..outline import Node, Section, build_sections
+from ..phrases import (
+    criteria_operator,
+    link_period_to_dose,
+    parse_dose,
+    parse_hcpcs_line,
+    parse_icd10_line,
+    parse_period,
+)
+from ..phrases.criteria import strip_criterion_text
+from ._common import Findings, find_urls, flatten_node_text, node_span, slugify
+
+__all__ = ["FOOTER_PATTERNS", "NAME", "find_title", "matches", "read_policy"]
+
+NAME = "bsc"
+FOOTER_PATTERNS = (
+    re.compile(r"^\s*(?P<payer>.+?)\s+Medication Policy to Determine Medical Necessity\s*$", re.I),
+    re.compile(r"^\s*Reviewed by P&T Committee\s*$", re.I),
+)
+
+
+def _heading(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{pattern}\s*:?\s*$", re.IGNORECASE)
+
+
+PLACE_OF_SERVICE = _heading(r"places?\s+of\s+service")
+DRUG_DETAILS = _heading(r"drug\s+details")
+HCPCS = _heading(r"hcpcs(?:\s+codes?)?")
+HOW_SUPPLIED = _heading(r"how\s+supplied")
+CONDITIONS_LISTED = _heading(r"conditions?(?:\(s\))?\s+listed\s+in\s+(?:this\s+)?policy.*")
+SPECIAL_INSTRUCTIONS = _heading(r"special\s+instructions.*")
+COVERAGE_CRITERIA = _heading(r"coverage\s+criteria")
+PA_NOT_REQUIRED = _heading(r"the\s+following\s+conditions?(?:\(s\))?\s+(?:do|does)\s+not\s+require.*")
+PA_REQUIRED = _heading(r"the\s+following\s+conditions?(?:\(s\))?\s+requires?\s+prior.*")
+CRITERIA_INTRO = _heading(r"meets\s+medical\s+necessity.*")
+DOSES = _heading(r"covered\s+doses?")
+PERIODS = _heading(r"coverage\s+periods?")
+ICD10 = _heading(r"icd-?10(?:-cm)?(?:\s+codes?)?")
+REFERENCES = _heading(r"references")
+REVIEW_HISTORY = _heading(r"review\s+history")
+_LABELLED = re.compile(r"^(?P<label>[A-Z][\w ()/-]{1,40}:)\s+(?P<rest>\S.*)$")
+_LAST_REVIEW = re.compile(r"last\s+annual\s+review\s*:?\s*(?P<date>.+)$", re.IGNORECASE)
+_CHANGES = re.compile(r"^changes\s+from\s+previous", re.IGNORECASE)
+
+_KNOWN_HEADINGS = (
+    PLACE_OF_SERVICE, DRUG_DETAILS, HCPCS, HOW_SUPPLIED, CONDITIONS_LISTED, SPECIAL_INSTRUCTIONS,
+    COVERAGE_CRITERIA, PA_NOT_REQUIRED, PA_REQUIRED, CRITERIA_INTRO, DOSES, PERIODS, ICD10,
+    REFERENCES, REVIEW_HISTORY,
+)  # fmt: skip
+_SIGNATURE = (CONDITIONS_LISTED, COVERAGE_CRITERIA, CRITERIA_INTRO, DOSES, PERIODS, ICD10)
+
+
+def matches(blocks: Sequence[Block]) -> bool:
+    """True when the document reads as this template: most signature headings are present."""
+    found = {p.pattern for b in blocks for p in _SIGNATURE if p.match(b.full_text)}
+    return len(found) >= 4
+
+
+def find_title(blocks: Sequence[Block]) -> str | None:
+    """The first block's text: the template opens with the policy title."""
+    return blocks[0].full_text if blocks else None
+
+
+@dataclass
+class _Reader:
+    """State while reading sections in order: the policy so far and the open condition."""
+
+    policy: Policy
+    findings: Findings
+    in_coverage: bool = False
+    prior_auth: bool | None = None
+    condition: ConditionCoverage | None = None
+    conditions: list[ConditionCoverage] = field(default_factory=list)
+
+
+Rule = Callable[[_Reader, Section], None]
+
+
+def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tuple[Policy, Findings]:
+    """Fill a Policy from the content blocks of a BSC-template document."""
+    reader = _Reader(policy=Policy(), findings=Findings())
+    sections = build_sections(promote_headings(blocks))
+    opening, sections = _split_opening(sections)
+    _read_opening(reader, opening)
+    for section in sections:
+        _dispatch(reader, section)
+    _close_condition(reader)
+    reader.policy.coverage = reader.conditions
+    reader.policy.payer = _payer_from_footer(furniture)
+    _warn_missing(reader)
+    return reader.policy, reader.findings
+
+
+def promote_headings(blocks: Sequence[Block]) -> list[Block]:
+    """Mark as headings the lines plain text cannot mark: known section names, the opening
+    title lines, and a condition name standing right before its criteria or doses heading."""
+    result = list(blocks)
+    seen_section = False
+    for index, block in enumerate(result):
+        if block.kind != "paragraph" or block.label:
+            seen_section = seen_section or _is_known(block)
+            continue
+        next_block = result[index + 1] if index + 1 < len(result) else None
+        names_next = next_block is not None and (
+            CRITERIA_INTRO.match(next_block.full_text) or DOSES.match(next_block.full_text)
+        )
+        if _is_known(block) or not seen_section or names_next:
+            result[index] = Block("heading", block.text, block.span, bold=block.bold)
+        seen_section = seen_section or _is_known(block)
+    return result
+
+
+def _is_known(block: Block) -> bool:
+    return any(p.match(block.full_text) for p in _KNOWN_HEADINGS)
+
+
+def _split_opening(sections: list[Section]) -> tuple[list[Section], list[Section]]:
+    for index, section in enumerate(sections):
+        if section.heading is not None and _is_known(section.heading):
+            return sections[:index], sections[index:]
+    return sections, []
+
+
+def _read_opening(reader: _Reader, opening: Sequence[Section]) -> None:
+    headings = [s.heading for s in opening if s.heading is not None]
+    if headings:
+        reader.policy.title = headings[0].full_text
+        reader.policy.drug = parse_drug_names(headings[0].full_text)
+    if len(headings) > 1:
+        reader.policy.policy_type = headings[1].full_text
+    for extra in headings[2:]:
+        reader.findings.keep_unparsed_block(extra, "opening")
+    for section in opening:
+        reader.findings.keep_unparsed(section.nodes, "opening")
+
+
+_NAMES = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
+
+
+def parse_drug_names(title: str) -> Drug:
+    """``"generic (Brand, Brand2)"`` -> generic name and brand names; a title without
+    parentheses is taken as the generic name alone."""
+    match = _NAMES.match(title)
+    if not match:
+        return Drug(generic_name=title.strip() or None)
+    outer, inner = match.group("outer").strip(), match.group("inner").strip()
+    names = [n.strip() for n in re.split(r",|/|;|\band\b", inner) if n.strip()]
+    if outer[:1].isupper() and inner[:1].islower() and len(names) == 1:
+        return Drug(generic_name=inner, brand_names=[outer])  # "Brand (generic)"
+    return Drug(generic_name=outer, brand_names=names)
+
+
+def _dispatch(reader: _Reader, section: Section) -> None:
+    assert section.heading is not None
+    heading = section.heading.full_text
+    for pattern, rule in SECTION_RULES:
+        if pattern.match(heading):
+            rule(reader, section)
+            return
+    if reader.in_coverage:
+        _open_condition(reader, section)
+    else:
+        reader.findings.keep_unparsed([Node(section.heading), *section.nodes], "unknown section")
+
+
+def _nodes_text(section: Section) -> list[str]:
+    return [flatten_node_text(node) for node in section.nodes]
+
+
+def _read_places(reader: _Reader, section: Section) -> None:
+    reader.policy.places_of_service = _nodes_text(section)
+
+
+def _read_drug_details(reader: _Reader, section: Section) -> None:
+    details = reader.policy.drug_details
+    for node in section.nodes:
+        label, value = _label_and_value(node.block)
+        key = (label or "").lower()
+        if key.startswith("usp category"):
+            details.usp_category = value
+        elif key.startswith("mechanism of action"):
+            details.mechanism_of_action = value
+        elif HCPCS.match(label or ""):
+            _add_hcpcs(reader, node.block, value)
+        else:
+            reader.findings.keep_unparsed([node], "Drug Details")
+
+
+def _label_and_value(block: Block) -> tuple[str | None, str]:
+    if block.label:
+        return block.label.rstrip(":").strip() + ":", block.text
+    match = _LABELLED.match(block.text)
+    if match:
+        return match.group("label"), match.group("rest")
+    return None, block.text
+
+
+def _read_hcpcs(reader: _Reader, section: Section) -> None:
+    for node in section.nodes:
+        _add_hcpcs(reader, node.block, flatten_node_text(node))
+
+
+def _add_hcpcs(reader: _Reader, block: Block, text: str) -> None:
+    code = parse_hcpcs_line(text)
+    if code is None:
+        reader.findings.keep_unparsed_block(block, "HCPCS")
+        return
+    code.span = block.span
+    reader.policy.drug_details.hcpcs.append(code)
+
+
+def _read_how_supplied(reader: _Reader, section: Section) -> None:
+    reader.policy.drug_details.how_supplied.extend(_nodes_text(section))
+
+
+def _read_conditions_listed(reader: _Reader, section: Section) -> None:
+    for node in section.nodes:
+        if node.block.kind == "list_item":
+            reader.policy.conditions_listed.append(flatten_node_text(node))
+        elif re.search(r"\bnot\s+listed\b", node.block.text, re.I) and (
+            reader.policy.unlisted_condition_policy is None
+        ):
+            reader.policy.unlisted_condition_policy = node.block.full_text
+        else:
+            reader.findings.keep_unparsed([node], "Condition(s) listed in policy")
+
+
+def _read_special_instructions(reader: _Reader, section: Section) -> None:
+    reader.policy.special_instructions.extend(_nodes_text(section))
+
+
+def _start_coverage(reader: _Reader, section: Section) -> None:
+    reader.in_coverage = True
+    reader.findings.keep_unparsed(section.nodes, "Coverage Criteria")
+
+
+def _prior_auth(required: bool) -> Rule:
+    def rule(reader: _Reader, section: Section) -> None:
+        _close_condition(reader)
+        reader.in_coverage = True
+        reader.prior_auth = required
+        reader.findings.keep_unparsed(section.nodes, "Coverage Criteria")
+
+    return rule
+
+
+def _open_condition(reader: _Reader, section: Section) -> None:
+    assert section.heading is not None
+    _close_condition(reader)
+    name = section.heading.full_text
+    if reader.prior_auth is None:
+        reader.findings.warn(
+            "prior-authorization-unknown",
+            f"condition {name!r} is not under a 'require Prior Authorization' heading",
+            section.heading.span,
+        )
+    reader.condition = ConditionCoverage(
+        id=slugify(name),
+        condition=name,
+        prior_authorization_required=reader.prior_auth,
+        span=node_span(section.nodes, section.heading),
+    )
+    reader.findings.keep_unparsed(section.nodes, f"condition {name!r}")
+
+
+def _close_condition(reader: _Reader) -> None:
+    if reader.condition is not None:
+        reader.conditions.append(reader.condition)
+        reader.condition = None
+
+
+def _current_condition(reader: _Reader, section: Section) -> ConditionCoverage | None:
+    """The open condition, or None after recording the section as unparsed."""
+    if reader.condition is None:
+        heading = section.heading.full_text if section.heading else "section"
+        reader.findings.keep_unparsed(
+            [Node(section.heading)] if section.heading else [], f"{heading} outside a condition"
+        )
+        reader.findings.keep_unparsed(section.nodes, f"{heading} outside a condition")
+        return None
+    _extend_span(reader.condition, section)
+    return reader.condition
+
+
+def _extend_span(condition: ConditionCoverage, section: Section) -> None:
+    span = node_span(section.nodes, section.heading)
+    if span is not None:
+        condition.span = span if condition.span is None else condition.span.merge(span)
+
+
+def _read_criteria(reader: _Reader, section: Section) -> None:
+    condition = _current_condition(reader, section)
+    if condition is None or section.heading is None:
+        return
+    items = [node for node in section.nodes if node.block.kind == "list_item"]
+    others = [node for node in section.nodes if node.block.kind != "list_item"]
+    reader.findings.keep_unparsed(others, f"criteria of {condition.condition!r}")
+    root = Node(section.heading, children=items)
+    condition.criteria = criteria_node(root, reader.findings, is_root=True)
+
+
+def criteria_node(node: Node, findings: Findings, *, is_root: bool = False) -> CriteriaNode:
+    """A criteria tree from an outline node: label, verbatim text, operator from its wording."""
+    text = strip_criterion_text(node.block.full_text)
+    operator, count = criteria_operator(text)
+    if node.children and operator is None:
+        findings.warn(
+            "criteria-logic-unknown",
+            f"criterion with sub-items does not say how they combine: {text!r}",
+            node.block.span,
+        )
+    if not node.children and operator is not None and not is_root:
+        findings.warn(
+            "criteria-items-missing",
+            f"criterion announces sub-items but has none: {text!r}",
+            node.block.span,
+        )
+    has_children = bool(node.children)
+    return CriteriaNode(
+        label=None if is_root else node.label,
+        text=text,
+        operator=operator if has_children or is_root else None,
+        min_count=count if has_children or is_root else None,
+        children=[criteria_node(child, findings) for child in node.children],
+        span=node_span(node.children, node.block),
+    )
+
+
+def _read_doses(reader: _Reader, section: Section) -> None:
+    condition = _current_condition(reader, section)
+    if condition is None:
+        return
+    for node in section.nodes:
+        dose = parse_dose(flatten_node_text(node))
+        dose.span = node_span([node])
+        if dose.amount is None or dose.unit is None:
+            reader.findings.warn(
+                "dose-unreadable",
+                f"{condition.condition}: no amount and unit found in dose {dose.text!r}",
+                dose.span,
+            )
+        condition.doses.append(dose)
+
+
+def _read_periods(reader: _Reader, section: Section) -> None:
+    condition = _current_condition(reader, section)
+    if condition is None:
+        return
+    for node in section.nodes:
+        period = parse_period(flatten_node_text(node))
+        period.span = node_span([node])
+        period.dose_index = link_period_to_dose(period, condition.doses)
+        if period.max_doses is None and period.duration is None:
+            reader.findings.warn(
+                "period-unreadable",
+                f"{condition.condition}: no duration or dose count in period {period.text!r}",
+                period.span,
+            )
+        condition.coverage_periods.append(period)
+
+
+def _read_icd10(reader: _Reader, section: Section) -> None:
+    condition = _current_condition(reader, section)
+    if condition is None:
+        return
+    for node in section.nodes:
+        codes, leftover = parse_icd10_line(flatten_node_text(node))
+        for code in codes:
+            code.span = node.block.span
+        condition.icd10.extend(codes)
+        if leftover or not codes:
+            reader.findings.keep_unparsed([node], f"ICD-10 of {condition.condition!r}")
+
+
+def _read_references(reader: _Reader, section: Section) -> None:
+    _close_condition(reader)
+    reader.in_coverage = False
+    for node in section.nodes:
+        label = node.label
+        urls = find_urls(node.block)
+        reader.policy.references.append(
+            Reference(
+                number=int(label) if label and label.isdigit() else None,
+                text=flatten_node_text(node),
+                url=urls[0] if urls else None,
+                span=node_span([node]),
+            )
+        )
+
+
+def _read_review_history(reader: _Reader, section: Section) -> None:
+    _close_condition(reader)
+    reader.in_coverage = False
+    history = reader.policy.review_history
+    history.span = node_span(section.nodes, section.heading)
+    in_changes = False
+    for node in section.nodes:
+        text = flatten_node_text(node)
+        last_review = _LAST_REVIEW.search(text) if node.block.kind == "paragraph" else None
+        if last_review and history.last_annual_review is None:
+            history.last_annual_review = last_review.group("date").strip()
+        elif _CHANGES.match(text):
+            in_changes = True
+        elif in_changes:
+            history.changes.append(text)
+        else:
+            reader.findings.keep_unparsed([node], "Review History")
+
+
+def _payer_from_footer(furniture: Sequence[Furniture]) -> str | None:
+    for item in furniture:
+        match = FOOTER_PATTERNS[0].match(item.text)
+        if match:
+            return match.group("payer").strip()
+    return None
+
+
+def _warn_missing(reader: _Reader) -> None:
+    policy = reader.policy
+    expected = {
+        "Place of Service": bool(policy.places_of_service),
+        "Condition(s) listed in policy": bool(policy.conditions_listed),
+        "Coverage Criteria": bool(policy.coverage),
+        "References": bool(policy.references),
+        "Review History": policy.review_history.last_annual_review is not None,
+    }
+    for name, present in expected.items():
+        if not present:
+            reader.findings.warn("missing-section", f"section {name!r} not found or empty")
+
+
+SECTION_RULES: list[tuple[re.Pattern[str], Rule]] = [
+    (PLACE_OF_SERVICE, _read_places),
+    (DRUG_DETAILS, _read_drug_details),
+    (HCPCS, _read_hcpcs),
+    (HOW_SUPPLIED, _read_how_supplied),
+    (CONDITIONS_LISTED, _read_conditions_listed),
+    (SPECIAL_INSTRUCTIONS, _read_special_instructions),
+    (COVERAGE_CRITERIA, _start_coverage),
+    (PA_NOT_REQUIRED, _prior_auth(False)),
+    (PA_REQUIRED, _prior_auth(True)),
+    (CRITERIA_INTRO, _read_criteria),
+    (DOSES, _read_doses),
+    (PERIODS, _read_periods),
+    (ICD10, _read_icd10),
+    (REFERENCES, _read_references),
+    (REVIEW_HISTORY, _read_review_history),
+]

@@ -1,0 +1,87 @@
+"""The generic profile: any payer's policy in a template no other profile knows.
+
+It fills what it can find anywhere (title, references, review dates) and keeps the whole document
+in ``outline`` so nothing of an unknown layout is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..blocks import Block, Furniture
+from ..model import Policy, Reference
+from ..outline import Section, build_sections
+from ._common import Findings, find_urls, flatten_node_text, node_span, outline_from_sections
+
+__all__ = ["NAME", "looks_like_policy", "read_policy"]
+
+NAME = "generic"
+_POLICY_WORDS = re.compile(
+    r"\b(?:polic(?:y|ies)|coverage|covered|medical(?:ly)?\s+necess|criteria|prior\s+auth"
+    r"|hcpcs|icd-?10|dosing|dose|drug|formulary|benefit|indication)",
+    re.IGNORECASE,
+)
+_REFERENCES = re.compile(r"^\s*(?:references?|bibliography|citations)\s*:?\s*$", re.IGNORECASE)
+_REVIEW_DATE = re.compile(
+    r"\b(?:last\s+(?:annual\s+)?review(?:ed)?(?:\s+date)?|review\s+date|revised|last\s+revised)"
+    r"\s*(?:date)?\s*:?\s*(?P<date>\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|[1-4]Q\d{4}"
+    r"|[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})",
+    re.IGNORECASE,
+)
+
+
+def looks_like_policy(blocks: Sequence[Block]) -> bool:
+    """At least three different policy words appear: a novel or a README is not a policy."""
+    text = " ".join(block.full_text for block in blocks[:400])
+    found = {m.group(0).lower()[:6] for m in _POLICY_WORDS.finditer(text)}
+    return len(found) >= 3
+
+
+def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tuple[Policy, Findings]:
+    """A Policy with title, references and review date where found, and the full outline."""
+    findings = Findings()
+    sections = build_sections(blocks)
+    policy = Policy(outline=outline_from_sections(sections))
+    policy.title = _title(blocks)
+    policy.references = _references(sections)
+    policy.review_history.last_annual_review = _review_date(blocks)
+    findings.warn(
+        "template-not-recognised",
+        "the document is not in a known template; its content is kept in 'outline'",
+    )
+    return policy, findings
+
+
+def _title(blocks: Sequence[Block]) -> str | None:
+    for block in blocks:
+        if block.kind == "heading":
+            return block.full_text
+    return blocks[0].full_text if blocks else None
+
+
+def _references(sections: Sequence[Section]) -> list[Reference]:
+    references: list[Reference] = []
+    for section in sections:
+        if section.heading is None or not _REFERENCES.match(section.heading.full_text):
+            continue
+        for node in section.nodes:
+            label = node.label
+            urls = find_urls(node.block)
+            references.append(
+                Reference(
+                    number=int(label) if label and label.isdigit() else None,
+                    text=flatten_node_text(node),
+                    url=urls[0] if urls else None,
+                    span=node_span([node]),
+                )
+            )
+    return references
+
+
+def _review_date(blocks: Sequence[Block]) -> str | None:
+    for block in blocks:
+        match = _REVIEW_DATE.search(block.full_text)
+        if match:
+            return match.group("date")
+    return None
