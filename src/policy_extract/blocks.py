@@ -12,7 +12,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Block", "BlockKind", "Document", "Furniture", "SourceFormat", "Span", "split_list_label"]
+__all__ = [
+    "Block",
+    "BlockKind",
+    "Document",
+    "Furniture",
+    "SourceFormat",
+    "Span",
+    "split_list_label",
+]
 
 BlockKind = Literal["heading", "paragraph", "list_item"]
 SourceFormat = Literal["pdf", "markdown", "text"]

@@ -46,9 +46,7 @@ def collect_inputs(sources: list[Path]) -> tuple[list[_Job], list[str]]:
     problems: list[str] = []
     for source in sources:
         if source.is_dir():
-            found = sorted(
-                p for p in _walk(source, problems) if p.suffix.lower() in SUFFIXES
-            )
+            found = sorted(p for p in _walk(source, problems) if p.suffix.lower() in SUFFIXES)
             if not found:
                 problems.append(f"{source}: folder has no .pdf, .md or .txt files")
             jobs.extend(_Job(p, p.relative_to(source).with_suffix("")) for p in found)
@@ -91,7 +89,7 @@ def _render_outputs(source: Path, formats: list[str]) -> tuple[dict[str, str], i
     policy = extract(source)
     outputs = {".json": policy_to_json(policy)}
     if "md" in formats or "html" in formats:
-        from .render.templates import render_template
+        from .render.jinja import render_template
 
         if "md" in formats:
             outputs[".summary.md"] = render_template(policy, "summary.md")

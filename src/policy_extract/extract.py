@@ -23,7 +23,9 @@ def extract_document(document: Document) -> Policy:
     """Turn a loaded Document into a Policy, choosing the profile by the document's template."""
     blocks = document.blocks
     if not blocks or not generic.looks_like_policy(blocks):
-        raise ParseError(document.path, "not a drug policy (no policy, coverage or drug wording found)")
+        raise ParseError(
+            document.path, "not a drug policy (no policy, coverage or drug wording found)"
+        )
     if bsc.matches(blocks):
         profile_name = bsc.NAME
         content, furniture = remove_page_furniture(

@@ -95,12 +95,13 @@ def label_style(label: str | None, stack: Sequence[Node] = ()) -> str:
     roman = _roman_value(label)
     if roman is not None:
         for node in reversed(stack):
-            prev = node.label
-            if node.style.lower() == "alpha" and prev and len(label) == 1:
-                if ord(label.lower()) - ord(prev.lower()) == 1:
-                    return "ALPHA" if upper else "alpha"
-            if node.style.lower() == "roman":
+            prev, kind = node.label, node.style.lower()
+            if not prev:
+                continue
+            if kind == "roman" and (_roman_value(prev) or 0) + 1 == roman:
                 return "ROMAN" if upper else "roman"
+            if kind == "alpha" and len(label) == 1 and ord(label.lower()) - ord(prev.lower()) == 1:
+                return "ALPHA" if upper else "alpha"
         if len(label) > 1 or label.lower() == "i":
             return "ROMAN" if upper else "roman"
     return "ALPHA" if upper else "alpha"
@@ -129,7 +130,7 @@ def _sibling_depth(stack: Sequence[Node], node: Node) -> int | None:
             # Bullets carry no label to match on: indentation decides.
             if open_node.block.indent < node.block.indent - 0.5:
                 return None
-            if open_node.style == node.style:
+            if open_node.style == node.style and open_node.block.indent <= node.block.indent + 0.5:
                 return depth
             continue
         if open_node.style == node.style:

@@ -17,11 +17,14 @@ def load_document(path: Path) -> Document:
     """Load ``path`` with the loader its suffix names; raise LoadError with the reason if not."""
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise LoadError(path, f"unsupported file type {path.suffix or '(none)'!r}; use .pdf, .md or .txt")
+        raise LoadError(
+            path, f"unsupported file type {path.suffix or '(none)'!r}; use .pdf, .md or .txt"
+        )
     if kind == "pdf":
         from .pdf import load_pdf  # pdfplumber is heavy: import only when a PDF comes
 
-        return load_pdf(path)
+        document: Document = load_pdf(path)
+        return document
     text, digest = read_text_file(path)
     if kind == "markdown":
         from .markdown import parse_markdown

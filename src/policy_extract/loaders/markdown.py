@@ -51,7 +51,9 @@ def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
                 yield from _list_item_blocks(token, item_marker, list_depth)
                 item_marker = None  # a second paragraph in the same item is a continuation
             elif opener.type == "heading_open":
-                yield Block("heading", _plain(token), _span(token), bold=True, indent=int(opener.tag[1:]))
+                yield Block(
+                    "heading", _plain(token), _span(token), bold=True, indent=int(opener.tag[1:])
+                )
             else:
                 yield from _paragraph_blocks(token, in_list=bool(list_depth))
 
@@ -68,9 +70,7 @@ def _list_item_blocks(token: Token, marker: str, depth: int) -> Iterator[Block]:
     label, rest = split_list_label(text)
     if marker == "-" and label is not None:
         marker, text = label, rest
-    yield Block(
-        "list_item", text, _span(token), marker=marker, indent=depth, urls=_urls(token)
-    )
+    yield Block("list_item", text, _span(token), marker=marker, indent=depth, urls=_urls(token))
 
 
 def _paragraph_blocks(token: Token, *, in_list: bool) -> Iterator[Block]:
@@ -91,7 +91,11 @@ def _paragraph_blocks(token: Token, *, in_list: bool) -> Iterator[Block]:
             text = text[len(label) :].strip() if text.startswith(label) else text
         italic = bool(line_tokens) and line_tokens[0].type == "em_open"
         yield Block(
-            "paragraph", text, span, label=label, italic=italic,
+            "paragraph",
+            text,
+            span,
+            label=label,
+            italic=italic,
             urls=[str(u) for u in urls if u],
         )
 

@@ -31,9 +31,7 @@ def parse_icd10_line(text: str) -> tuple[list[Icd10Code], str]:
             leftovers.append(between)
         start, end = match.group("start"), match.group("end")
         codes.append(
-            Icd10Code(code=f"{start}-{end}", start=start, end=end)
-            if end
-            else Icd10Code(code=start)
+            Icd10Code(code=f"{start}-{end}", start=start, end=end) if end else Icd10Code(code=start)
         )
         position = match.end()
     tail = text[position:]

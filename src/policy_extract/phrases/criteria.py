@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..model import Operator
 from .quantities import NUMBER, parse_number
 
 __all__ = ["criteria_operator", "strip_criterion_text"]
@@ -19,12 +20,12 @@ _ANY = re.compile(
 _ALL = re.compile(r"\b(?:all|both|each)\s+(?:of\s+)?(?:the\s+)?following\b", re.IGNORECASE)
 
 
-def criteria_operator(text: str) -> tuple[str | None, int | None]:
+def criteria_operator(text: str) -> tuple[Operator | None, int | None]:
     """``("at_least", 2)``, ``("any", None)``, ``("all", None)`` or ``(None, None)``.
 
     The last announcement in the text wins: ``"For GVHD and all the following"`` is ``all``.
     """
-    found: list[tuple[int, str, int | None]] = []
+    found: list[tuple[int, Operator, int | None]] = []
     for match in _AT_LEAST.finditer(text):
         found.append((match.start(), "at_least", int(parse_number(match.group("n")))))
     for match in _ANY.finditer(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Dose, Quantity, Timing
+from ..model import Dose, Quantity, TimeUnit, Timing
 from .quantities import AMOUNT_UNIT, NUMBER, canonical_unit, parse_number, time_unit
 
 __all__ = ["parse_dose", "parse_route", "parse_timing"]
@@ -40,7 +40,13 @@ _EVERY = re.compile(
 )
 _PER_UNIT = re.compile(r"\b(?:per|a|each)\s+(?P<unit>day|week|month)\b", re.IGNORECASE)
 _ADVERB = re.compile(r"\b(?P<unit>daily|weekly|monthly|yearly|annually)\b", re.IGNORECASE)
-_ADVERB_UNITS = {"daily": "d", "weekly": "wk", "monthly": "mo", "yearly": "a", "annually": "a"}
+_ADVERB_UNITS: dict[str, TimeUnit] = {
+    "daily": "d",
+    "weekly": "wk",
+    "monthly": "mo",
+    "yearly": "a",
+    "annually": "a",
+}
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3}
 
 
@@ -97,11 +103,12 @@ def parse_timing(text: str) -> Timing | None:
     match = _PER_UNIT.search(text) or _ADVERB.search(text)
     if match:
         word = match.group("unit").lower()
-        return Timing(frequency=1, period=1, period_unit=_ADVERB_UNITS.get(word) or _unit_code(word))
+        unit = _ADVERB_UNITS.get(word) or _unit_code(word)
+        return Timing(frequency=1, period=1, period_unit=unit)
     return None
 
 
-def _unit_code(word: str) -> str:
+def _unit_code(word: str) -> TimeUnit:
     code = time_unit(word)
     assert code is not None, word  # the patterns above only match known time words
     return code

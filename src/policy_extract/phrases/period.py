@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from ..model import Dose, Period, Quantity
 from .quantities import AMOUNT_UNIT, NUMBER, canonical_unit, parse_number, time_unit
@@ -33,7 +34,7 @@ _DOSE_REF = re.compile(rf"^\s*{AMOUNT_UNIT.pattern}\s+doses?\b", re.IGNORECASE)
 def parse_period(text: str) -> Period:
     """Read one coverage-period line; fields the grammar cannot find stay None."""
     body = text
-    phase = None
+    phase: Literal["initial", "continuation"] | None = None
     match = _PHASE.match(body)
     if match:
         word = match.group("phase").lower()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..model import TimeUnit
+
 __all__ = ["AMOUNT_UNIT", "NUMBER", "TIME_UNITS", "parse_number", "time_unit"]
 
 _WORDS = {
@@ -21,7 +23,7 @@ AMOUNT_UNIT = re.compile(
     rf"(?P<unit>{'|'.join(re.escape(u) for u in _UNITS)})(?![\w/])",
     re.IGNORECASE,
 )
-TIME_UNITS = {
+TIME_UNITS: dict[str, TimeUnit] = {
     "hour": "h", "hours": "h", "hr": "h", "hrs": "h",
     "day": "d", "days": "d",
     "week": "wk", "weeks": "wk", "wk": "wk", "wks": "wk",
@@ -39,13 +41,13 @@ def parse_number(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
-def time_unit(word: str) -> str | None:
+def time_unit(word: str) -> TimeUnit | None:
     """UCUM code for a time word (``"weeks"`` -> ``"wk"``), or None."""
     return TIME_UNITS.get(word.lower())
 
 
 def canonical_unit(unit: str) -> str:
-    """Dose units as policies usually write them (``"MG/KG"`` -> ``"mg/kg"``, ``"iu"`` -> ``"IU"``)."""
+    """Dose units as policies write them: ``"MG/KG"`` -> ``"mg/kg"``, ``"iu"`` -> ``"IU"``."""
     lowered = unit.lower()
     if lowered.startswith("iu"):
         return "IU" + unit[2:]

@@ -52,7 +52,9 @@ HOW_SUPPLIED = _heading(r"how\s+supplied")
 CONDITIONS_LISTED = _heading(r"conditions?(?:\(s\))?\s+listed\s+in\s+(?:this\s+)?policy.*")
 SPECIAL_INSTRUCTIONS = _heading(r"special\s+instructions.*")
 COVERAGE_CRITERIA = _heading(r"coverage\s+criteria")
-PA_NOT_REQUIRED = _heading(r"the\s+following\s+conditions?(?:\(s\))?\s+(?:do|does)\s+not\s+require.*")
+PA_NOT_REQUIRED = _heading(
+    r"the\s+following\s+conditions?(?:\(s\))?\s+(?:do|does)\s+not\s+require.*"
+)
 PA_REQUIRED = _heading(r"the\s+following\s+conditions?(?:\(s\))?\s+requires?\s+prior.*")
 CRITERIA_INTRO = _heading(r"meets\s+medical\s+necessity.*")
 DOSES = _heading(r"covered\s+doses?")

@@ -1,0 +1,25 @@
+"""Shared paths and helpers for the test suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "source_docs" / "atgam.md"
+FIXTURES = ROOT / "tests" / "fixtures"
+GOLDEN = ROOT / "tests" / "golden"
+REAL_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+
+
+def fixture_documents() -> list[Path]:
+    """The seed and every variant fixture policy, in a stable order."""
+    return [SEED, *sorted(p for p in FIXTURES.glob("*") if p.suffix in (".md", ".txt"))]
+
+
+@pytest.fixture(scope="session")
+def seed_policy():  # type: ignore[no-untyped-def]
+    from policy_extract.extract import extract
+
+    return extract(SEED)

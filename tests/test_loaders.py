@@ -1,0 +1,85 @@
+"""Markdown and plain-text loaders: blocks, labels and line spans a user can trace back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policy_extract.errors import LoadError
+from policy_extract.loaders import load_document
+from policy_extract.loaders.markdown import parse_markdown
+from policy_extract.loaders.text import parse_text
+
+
+def test_fused_bold_runs_become_two_headings_on_the_same_line() -> None:
+    doc = parse_markdown("**Myelodysplastic syndrome (MDS)****Meets medical necessity if:**\n")
+    assert [(b.kind, b.text, b.span.line_start) for b in doc.blocks] == [
+        ("heading", "Myelodysplastic syndrome (MDS)", 1),
+        ("heading", "Meets medical necessity if:", 1),
+    ]
+
+
+def test_bold_lead_in_is_a_label_not_part_of_the_text() -> None:
+    (block,) = parse_markdown("**USP Category:** IMMUNOLOGICAL AGENTS\n").blocks
+    assert (block.kind, block.label, block.text) == (
+        "paragraph",
+        "USP Category:",
+        "IMMUNOLOGICAL AGENTS",
+    )
+
+
+def test_lettered_bullets_carry_their_own_label_and_line() -> None:
+    source = "1. Meets either of the following:\n  - a. For GVHD:\n    - i. Steroid refractory\n"
+    blocks = parse_markdown(source).blocks
+    assert [(b.marker, b.text, b.span.line_start) for b in blocks] == [
+        ("1.", "Meets either of the following:", 1),
+        ("a.", "For GVHD:", 2),
+        ("i.", "Steroid refractory", 3),
+    ]
+
+
+def test_hard_line_break_splits_lines_with_their_own_line_numbers() -> None:
+    blocks = parse_markdown("\n*Payer Footer*  \nReviewed by P&T Committee\n").blocks
+    assert [(b.text, b.span.line_start, b.italic) for b in blocks] == [
+        ("Payer Footer", 2, True),
+        ("Reviewed by P&T Committee", 3, False),
+    ]
+
+
+def test_autolinks_keep_their_url() -> None:
+    (block,) = parse_markdown("1. AHFS. Available at <http://www.lexi.com>\n").blocks
+    assert block.text == "AHFS. Available at http://www.lexi.com"
+    assert block.urls == ["http://www.lexi.com"]
+
+
+def test_plain_text_lists_use_labels_and_indentation_and_join_wrapped_lines() -> None:
+    source = "Criteria\n\n1. Patient is 18 years\n   of age or older\n   a. Either of:\n"
+    blocks = parse_text(source).blocks
+    assert [(b.kind, b.marker, b.text) for b in blocks] == [
+        ("paragraph", None, "Criteria"),
+        ("list_item", "1.", "Patient is 18 years of age or older"),
+        ("list_item", "a.", "Either of:"),
+    ]
+    assert (blocks[1].span.line_start, blocks[1].span.line_end) == (3, 4)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.md", b"", "file is empty"),
+        ("blank.txt", b"  \n\n", "file is empty"),
+        ("latin1.md", "Caf\u00e9 policy".encode("latin-1"), "not valid UTF-8"),
+        ("binary.md", b"\x00\x01\x02policy", "binary"),
+        ("policy.docx", b"whatever", "unsupported file type"),
+    ],
+)
+def test_unreadable_text_files_raise_load_error_naming_file_and_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(LoadError) as caught:
+        load_document(path)
+    assert reason in str(caught.value)
+    assert str(path) in str(caught.value)
