@@ -20,6 +20,6 @@ def fixture_documents() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def seed_policy():  # type: ignore[no-untyped-def]
-    from policy_extract.extract import extract
+    from policy_extract.pipeline import extract
 
     return extract(SEED)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import LoadError, ParseError, PolicyExtractError
 
 if TYPE_CHECKING:
-    from .extract import extract
     from .model import Policy
+    from .pipeline import extract
     from .render.json import load_policy as load
     from .render.json import policy_to_json
 
@@ -35,7 +35,7 @@ __all__ = [
 __version__ = "0.1.0"
 
 _LAZY = {
-    "extract": ("policy_extract.extract", "extract"),
+    "extract": ("policy_extract.pipeline", "extract"),
     "Policy": ("policy_extract.model", "Policy"),
     "load": ("policy_extract.render.json", "load_policy"),
     "policy_to_json": ("policy_extract.render.json", "policy_to_json"),

@@ -83,7 +83,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 def _render_outputs(source: Path, formats: list[str]) -> tuple[dict[str, str], int]:
     """Every requested rendering of one source, keyed by output suffix; and its warning count."""
-    from .extract import extract
+    from .pipeline import extract
     from .render.json import policy_to_json
 
     policy = extract(source)

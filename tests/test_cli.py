@@ -1,0 +1,75 @@
+"""The command line as a user meets it: outputs, exit codes, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SEED
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "policy_extract", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_convert_writes_json_named_after_the_source(tmp_path: Path) -> None:
+    result = run("convert", str(SEED), "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "atgam.json").read_text(encoding="utf-8"))
+    assert data["schema_version"].startswith("1.")
+    assert len(data["coverage"]) == 5
+    assert "1 converted" in result.stderr
+
+
+def test_bad_inputs_fail_with_one_line_each_and_write_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "in"
+    bad.mkdir()
+    (bad / "empty.md").write_bytes(b"")
+    (bad / "latin1.txt").write_bytes("Politique de couverture caf\xe9".encode("latin-1"))
+    (bad / "novel.md").write_text("It was a dark and stormy night.\n\nThe end.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("convert", str(bad), str(SEED), "-o", str(out))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3
+    assert any("empty.md: file is empty" in line for line in errors)
+    assert any("latin1.txt: file is not valid UTF-8" in line for line in errors)
+    assert any("novel.md: not a drug policy" in line for line in errors)
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["atgam.json"]
+
+
+def test_missing_source_is_named(tmp_path: Path) -> None:
+    result = run("convert", str(tmp_path / "nope.md"), "-o", str(tmp_path))
+    assert result.returncode == 1
+    assert "nope.md: no such file or folder" in result.stderr
+
+
+def test_same_stem_in_two_folders_does_not_overwrite(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "atgam.md").write_bytes(SEED.read_bytes())
+    result = run("convert", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "a" / "atgam.json").exists()
+    assert (tmp_path / "out" / "b" / "atgam.json").exists()
+
+
+def test_schema_command_prints_json_schema() -> None:
+    result = run("schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["title"] == "Policy"
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "convert" in result.stdout and "schema" in result.stdout
