@@ -181,7 +181,8 @@ def test_references_and_review_history(seed_policy: Policy) -> None:
         "https://www.nccn.org/",
     ]
     assert refs[1].text == (
-        "Atgam (anti-thymocyte globulin) Prescribing information. Pfizer Inc.; New York, NY: 9/2023."
+        "Atgam (anti-thymocyte globulin) Prescribing information. "
+        "Pfizer Inc.; New York, NY: 9/2023."
     )
     assert seed_policy.review_history.last_annual_review == "3Q2025"
     assert seed_policy.review_history.changes == ["No clinical change following annual review."]
