@@ -7,11 +7,14 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .errors import PolicyExtractError
+
+if TYPE_CHECKING:
+    from .verify import VerifyReport
 
 app = typer.Typer(
     name="policy-extract",
@@ -156,3 +159,64 @@ def schema() -> None:
     from .render.json import policy_json_schema
 
     sys.stdout.write(policy_json_schema())
+
+
+@app.command()
+def verify(
+    sources: Annotated[list[Path], typer.Argument(help="Policy files to check (.pdf .md .txt).")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a machine-readable report.")
+    ] = False,
+) -> None:
+    """Account for every body line of each source: exit 0 when all are in structured fields."""
+    import json
+
+    from .loaders import load_document
+    from .pipeline import run_pipeline
+    from .verify import verify_extraction
+
+    failed = False
+    reports = []
+    for source in sources:
+        try:
+            report = verify_extraction(run_pipeline(load_document(source)))
+        except PolicyExtractError as exc:
+            typer.echo(f"error: {exc.one_line()}", err=True)
+            failed = True
+            continue
+        failed = failed or not report.ok
+        if as_json:
+            reports.append(
+                {
+                    "source": report.source,
+                    "ok": report.ok,
+                    "totals": dict(report.totals()),
+                    "problems": [
+                        {"line": c.line, "page": c.page, "claim": c.claim, "text": c.text}
+                        for c in report.problems
+                    ],
+                }
+            )
+        else:
+            typer.echo(_verify_table(report))
+    if as_json:
+        typer.echo(json.dumps(reports, indent=2))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _verify_table(report: VerifyReport) -> str:
+    lines = [f"{report.source}"]
+    width = max((len(group) for group, _ in report.totals()), default=10)
+    lines += [f"  {group:<{width}}  {count:>5}" for group, count in report.totals()]
+    lines.append(f"  {'total body lines':<{width}}  {len(report.lines):>5}")
+    for claim in report.problems:
+        where = f"page {claim.page}, line {claim.line}" if claim.page else f"line {claim.line}"
+        lines.append(f"  {claim.claim.upper()} {where}: {claim.text}")
+    verdict = (
+        "OK: every body line is accounted for"
+        if report.ok
+        else (f"FAIL: {len(report.problems)} line(s) unparsed or lost")
+    )
+    lines.append(f"  {verdict}")
+    return "\n".join(lines)

@@ -2,59 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import Document
+from .blocks import Block, Document, Furniture
 from .errors import ParseError
 from .furniture import remove_page_furniture
 from .loaders import load_document
 from .model import Policy, Source
 from .profiles import bsc, generic
 
-__all__ = ["extract", "extract_document"]
+__all__ = ["Extraction", "extract", "extract_document", "run_pipeline"]
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything one run of the pipeline knows: the Policy and what ``verify`` needs besides."""
+
+    document: Document
+    policy: Policy
+    furniture: list[Furniture]
+    is_structure: Callable[[Block], bool]
 
 
 def extract(path: str | Path) -> Policy:
     """Read a policy file (.pdf, .md, .txt) into a Policy; raise PolicyExtractError if it can't."""
-    return extract_document(load_document(Path(path)))
+    return run_pipeline(load_document(Path(path))).policy
 
 
 def extract_document(document: Document) -> Policy:
     """Turn a loaded Document into a Policy, choosing the profile by the document's template."""
+    return run_pipeline(document).policy
+
+
+def run_pipeline(document: Document) -> Extraction:
+    """Choose the profile, remove furniture, read the Policy and stamp its ``source``."""
     blocks = document.blocks
     if not blocks or not generic.looks_like_policy(blocks):
         raise ParseError(
             document.path, "not a drug policy (no policy, coverage or drug wording found)"
         )
-    if bsc.matches(blocks):
-        profile_name = bsc.NAME
-        content, furniture = remove_page_furniture(
-            blocks, bsc.find_title(blocks), bsc.FOOTER_PATTERNS
-        )
-        policy, findings = bsc.read_policy(content, [*document.furniture, *furniture])
-    else:
-        profile_name = generic.NAME
-        content, furniture = remove_page_furniture(blocks, generic_title(blocks))
-        policy, findings = generic.read_policy(content, [*document.furniture, *furniture])
-    all_furniture = sorted(
-        [*document.furniture, *furniture],
-        key=lambda f: (f.span.page or 0, f.span.line_start or 0),
+    profile = bsc if bsc.matches(blocks) else generic
+    content, removed = remove_page_furniture(
+        blocks, profile.find_title(blocks), profile.FOOTER_PATTERNS
     )
+    furniture = _in_reading_order([*document.furniture, *removed])
+    policy, findings = profile.read_policy(content, furniture)
     policy.source = Source(
         path=document.path,
         format=document.format,
         sha256=document.sha256,
         pages=document.pages,
-        furniture=sorted({f.text for f in all_furniture}),
-        profile=profile_name,
+        furniture=sorted({item.text for item in furniture}),
+        profile=profile.NAME,
     )
     policy.warnings = findings.warnings
     policy.unparsed = findings.unparsed
-    return policy
+    return Extraction(document, policy, furniture, profile.is_structure)
 
 
-def generic_title(blocks: list) -> str | None:  # type: ignore[type-arg]
-    for block in blocks:
-        if block.kind == "heading":
-            return str(block.full_text)
-    return None
+def _in_reading_order(furniture: Sequence[Furniture]) -> list[Furniture]:
+    return sorted(furniture, key=lambda f: (f.span.page or 0, f.span.line_start or 0))

@@ -61,8 +61,10 @@ def _shorten(text: str, limit: int = 80) -> str:
 
 
 def slugify(text: str) -> str:
-    """``"Myelodysplastic syndrome (MDS)"`` -> ``"myelodysplastic-syndrome-mds"``."""
+    """``"Myelodysplastic syndrome (MDS)"`` -> ``"myelodysplastic-syndrome-mds"``; an apostrophe
+    inside a word is dropped (``"Crohn's Disease"`` -> ``"crohns-disease"``)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"(?<=\w)'(?=\w)", "", ascii_text)  # "Crohn's" -> "crohns"
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "condition"
 
 

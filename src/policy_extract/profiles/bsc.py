@@ -32,7 +32,7 @@ from ..phrases import (
 from ..phrases.criteria import strip_criterion_text
 from ._common import Findings, find_urls, flatten_node_text, node_span, slugify
 
-__all__ = ["FOOTER_PATTERNS", "NAME", "find_title", "matches", "read_policy"]
+__all__ = ["FOOTER_PATTERNS", "NAME", "find_title", "is_structure", "matches", "read_policy"]
 
 NAME = "bsc"
 FOOTER_PATTERNS = (
@@ -116,22 +116,35 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
 
 
 def promote_headings(blocks: Sequence[Block]) -> list[Block]:
-    """Mark as headings the lines plain text cannot mark: known section names, the opening
-    title lines, and a condition name standing right before its criteria or doses heading."""
+    """Mark as headings the lines a source without bold cannot mark.
+
+    Known section names are always headings. When the source marks no headings at all (plain
+    text), the opening lines before the first section (title, policy type) and a line standing
+    right before a criteria or doses heading (a condition name) are headings too.
+    """
+    unmarked = not any(block.kind == "heading" for block in blocks)
     result = list(blocks)
     seen_section = False
     for index, block in enumerate(result):
-        if block.kind != "paragraph" or block.label:
-            seen_section = seen_section or _is_known(block)
-            continue
-        next_block = result[index + 1] if index + 1 < len(result) else None
-        names_next = next_block is not None and (
-            CRITERIA_INTRO.match(next_block.full_text) or DOSES.match(next_block.full_text)
-        )
-        if _is_known(block) or not seen_section or names_next:
+        known = _is_known(block)
+        promote = known or (unmarked and (not seen_section or _names_next(result, index)))
+        if block.kind == "paragraph" and not block.label and promote:
             result[index] = Block("heading", block.text, block.span, bold=block.bold)
-        seen_section = seen_section or _is_known(block)
+        seen_section = seen_section or known
     return result
+
+
+def _names_next(blocks: Sequence[Block], index: int) -> bool:
+    if index + 1 >= len(blocks):
+        return False
+    following = blocks[index + 1].full_text
+    return bool(CRITERIA_INTRO.match(following) or DOSES.match(following))
+
+
+def is_structure(block: Block) -> bool:
+    """A section heading this profile reads (its content goes to fields, the heading itself
+    is structure)."""
+    return _is_known(block) or bool(_CHANGES.match(block.full_text))
 
 
 def _is_known(block: Block) -> bool:

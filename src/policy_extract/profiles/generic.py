@@ -14,9 +14,17 @@ from ..model import Policy, Reference
 from ..outline import Section, build_sections
 from ._common import Findings, find_urls, flatten_node_text, node_span, outline_from_sections
 
-__all__ = ["NAME", "looks_like_policy", "read_policy"]
+__all__ = [
+    "FOOTER_PATTERNS",
+    "NAME",
+    "find_title",
+    "is_structure",
+    "looks_like_policy",
+    "read_policy",
+]
 
 NAME = "generic"
+FOOTER_PATTERNS: tuple[re.Pattern[str], ...] = ()
 _POLICY_WORDS = re.compile(
     r"\b(?:polic(?:y|ies)|coverage|covered|medical(?:ly)?\s+necess|criteria|prior\s+auth"
     r"|hcpcs|icd-?10|dosing|dose|drug|formulary|benefit|indication)",
@@ -51,6 +59,16 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
         "the document is not in a known template; its content is kept in 'outline'",
     )
     return policy, findings
+
+
+def find_title(blocks: Sequence[Block]) -> str | None:
+    """The first heading: its later copies are running headers."""
+    return next((b.full_text for b in blocks if b.kind == "heading"), None)
+
+
+def is_structure(block: Block) -> bool:
+    """Every heading is kept in the outline, so it is structure."""
+    return block.kind == "heading"
 
 
 def _title(blocks: Sequence[Block]) -> str | None:
