@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,8 +24,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-SUFFIXES = (".pdf", ".md", ".markdown", ".txt")
-
 
 def main() -> None:
     """Console-script entry point."""
@@ -37,68 +35,12 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-@dataclass(frozen=True)
-class _Job:
-    source: Path
-    output_stem: Path  # output path without suffix, relative to the output folder
-
-
-def collect_inputs(sources: list[Path]) -> tuple[list[_Job], list[str]]:
-    """Files to convert (folders searched recursively, sorted) and one problem line per bad SRC."""
-    jobs: list[_Job] = []
-    problems: list[str] = []
-    for source in sources:
-        if source.is_dir():
-            found = sorted(p for p in _walk(source, problems) if p.suffix.lower() in SUFFIXES)
-            if not found:
-                problems.append(f"{source}: folder has no .pdf, .md or .txt files")
-            jobs.extend(_Job(p, p.relative_to(source).with_suffix("")) for p in found)
-        elif source.exists():
-            jobs.append(_Job(source, Path(source.stem)))
-        else:
-            problems.append(f"{source}: no such file or folder")
-    return jobs, problems
-
-
-def _walk(folder: Path, problems: list[str]) -> list[Path]:
-    files: list[Path] = []
-
-    def on_error(error: OSError) -> None:
-        problems.append(f"{error.filename}: cannot read folder: {error.strerror}")
-
-    for root, _dirs, names in os.walk(folder, onerror=on_error, followlinks=False):
-        files.extend(Path(root) / name for name in names)
-    return files
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _render_outputs(source: Path, formats: list[str]) -> tuple[dict[str, str], int]:
-    """Every requested rendering of one source, keyed by output suffix; and its warning count."""
-    from .pipeline import extract
-    from .render.json import policy_to_json
-
-    policy = extract(source)
-    outputs = {".json": policy_to_json(policy)}
-    if "md" in formats or "html" in formats:
-        from .render.jinja import render_template
-
-        if "md" in formats:
-            outputs[".summary.md"] = render_template(policy, "summary.md")
-        if "html" in formats:
-            outputs[".summary.html"] = render_template(policy, "summary.html")
-    return outputs, len(policy.warnings)
+def _parse_formats(formats: str) -> list[str]:
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    unknown = sorted(set(wanted) - {"json", "md", "html"})
+    if unknown:
+        _fail(f"unknown --format {', '.join(unknown)}; choose from json, md, html", 2)
+    return wanted
 
 
 @app.command()
@@ -110,47 +52,63 @@ def convert(
     formats: Annotated[
         str, typer.Option("--format", help="Comma-separated: json, md, html.")
     ] = "json",
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")
+    ] = 0,
+    timeout: Annotated[
+        float, typer.Option(min=0, help="Seconds allowed per document (0: no limit).")
+    ] = 120.0,
     strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
 ) -> None:
-    """Convert policies to DIR/<name>.json (and summaries with --format md,html)."""
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    unknown = sorted(set(wanted) - {"json", "md", "html"})
-    if unknown:
-        _fail(f"unknown --format {', '.join(unknown)}; choose from json, md, html", 2)
-    jobs, problems = collect_inputs(sources)
+    """Convert policies to OUTPUT/<name>.json (and summaries with --format json,md,html)."""
+    from .batch import collect_jobs, convert_many, write_atomically
+
+    wanted = _parse_formats(formats)
+    todo, problems = collect_jobs(sources, output)
+    workers = jobs or os.cpu_count() or 1
+    with _progress(len(todo), enabled=not quiet and sys.stderr.isatty()) as advance:
+        results = convert_many(
+            todo, wanted, workers=workers, timeout=timeout or None, on_done=advance
+        )
     converted = with_warnings = 0
-    seen: dict[Path, Path] = {}
-    for job in jobs:
-        target = output / job.output_stem
-        if target in seen:
-            problems.append(f"{job.source}: output name collides with {seen[target]}; rename one")
+    for result in results:
+        if result.error is None and strict and result.warnings:
+            result.error = f"{result.job.source}: {result.warnings} warning(s) and --strict is on"
+        if result.error is not None:
+            problems.append(result.error)
             continue
-        seen[target] = job.source
-        try:
-            outputs, warning_count = _render_outputs(job.source, wanted)
-        except PolicyExtractError as exc:
-            problems.append(exc.one_line())
-            continue
-        if strict and warning_count:
-            problems.append(f"{job.source}: {warning_count} warning(s) and --strict is on")
-            continue
-        for suffix, text in outputs.items():
-            write_atomically(target.with_name(target.name + suffix), text)
+        for suffix, text in result.outputs.items():
+            write_atomically(result.job.target.with_name(result.job.target.name + suffix), text)
         converted += 1
-        with_warnings += bool(warning_count)
+        with_warnings += bool(result.warnings)
         if not quiet:
-            note = f" ({warning_count} warning(s))" if warning_count else ""
-            typer.echo(f"{job.source} -> {target}.json{note}")
+            note = f" ({result.warnings} warning(s))" if result.warnings else ""
+            typer.echo(f"{result.job.source} -> {result.job.target}.json{note}")
     for problem in problems:
         typer.echo(f"error: {problem}", err=True)
     if not quiet or problems:
+        clean = converted - with_warnings
         typer.echo(
-            f"{converted} converted ({with_warnings} with warnings), {len(problems)} failed",
+            f"{converted} converted ({clean} clean, {with_warnings} with warnings), "
+            f"{len(problems)} failed",
             err=True,
         )
     if problems:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[object], None]]:
+    """A rich progress bar on a terminal; a no-op callback otherwise."""
+    if not enabled or total < 2:
+        yield lambda _result: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("converting", total=total)
+        yield lambda _result: progress.advance(task)
 
 
 @app.command()

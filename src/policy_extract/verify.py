@@ -69,8 +69,8 @@ def verify_extraction(extraction: Extraction) -> VerifyReport:
     claims: dict[int, str] = {}
     for item in extraction.furniture:
         _claim_span(claims, item.span, FURNITURE)
-    for item in policy.unparsed:
-        _claim_span(claims, item.span, UNPARSED)
+    for unparsed in policy.unparsed:
+        _claim_span(claims, unparsed.span, UNPARSED)
     spans = sorted(_leaf_spans(policy), key=lambda pair: -_size(pair[1]))
     specific: dict[int, str] = {}
     for path, span in spans:  # larger first, so the most specific span is written last
