@@ -1,0 +1,140 @@
+"""Speed, measured as ratios against baselines taken in the same run.
+
+    .venv/bin/python benchmarks/run.py [--quick]
+
+Prints:
+- Markdown documents per second (seed and fixtures, in-process);
+- PDF conversion time over pdfplumber's own ``extract_words(extra_attrs=["fontname", "size"])``
+  on the same files (the real corpus in ../shared/corpus/real when present, else PDFs built
+  from the seed);
+- ``convert --jobs 2`` wall time over ``--jobs 1`` on a batch;
+- start-up time of ``policy-extract --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT.parent / "shared" / "corpus" / "real"
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def best_of(repeat: int, action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def markdown_rate(repeat: int) -> str:
+    from policy_extract.pipeline import extract
+
+    sources = [ROOT / "source_docs" / "atgam.md", *sorted((ROOT / "tests" / "fixtures").glob("*"))]
+    rounds = 20
+
+    def run() -> None:
+        for _ in range(rounds):
+            for source in sources:
+                extract(source)
+
+    seconds = best_of(repeat, run)
+    return f"markdown/text: {rounds * len(sources) / seconds:,.0f} documents/s"
+
+
+def pdf_files(workdir: Path) -> list[Path]:
+    if REAL.is_dir():
+        return sorted(REAL.glob("*.pdf"))
+    from pdfbuild import build_policy_pdf  # tests/pdfbuild.py
+
+    seed = (ROOT / "source_docs" / "atgam.md").read_text(encoding="utf-8")
+    paths = []
+    for layout in ("a", "b"):
+        path = workdir / f"atgam_{layout}.pdf"
+        build_policy_pdf(seed, path, layout=layout)
+        paths.append(path)
+    return paths
+
+
+def pdfplumber_words(path: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_words(extra_attrs=["fontname", "size"])
+            page.close()
+
+
+def pdf_ratio(workdir: Path, repeat: int) -> str:
+    from policy_extract.pipeline import extract
+
+    files = pdf_files(workdir)
+    rows = []
+    total_base = total_ours = 0.0
+    for path in files:
+        base = best_of(repeat, lambda p=path: pdfplumber_words(p))
+        ours = best_of(repeat, lambda p=path: extract(p))
+        total_base += base
+        total_ours += ours
+        rows.append(f"  {path.name:<58} {base:7.2f} s {ours:7.2f} s  x{ours / base:.2f}")
+    header = f"  {'file':<58} {'words':>9} {'convert':>9}  ratio"
+    overall = f"PDF: convert / pdfplumber extract_words = x{total_ours / total_base:.2f} overall"
+    return "\n".join([overall, header, *rows])
+
+
+def jobs_ratio(workdir: Path) -> str:
+    batch = workdir / "batch"
+    batch.mkdir()
+    sources = [*pdf_files(workdir)][:6] or [ROOT / "source_docs" / "atgam.md"]
+    for index, source in enumerate(sources):
+        shutil.copy(source, batch / f"{index:02d}_{source.name}")
+    command = [sys.executable, "-m", "policy_extract", "convert", str(batch), "-q"]
+
+    def run(jobs: int) -> float:
+        out = workdir / f"out{jobs}"
+        start = time.perf_counter()
+        subprocess.run([*command, "-o", str(out), "--jobs", str(jobs)], check=False)
+        return time.perf_counter() - start
+
+    one, two = run(1), run(2)
+    ratio = f"x{two / one:.2f} ({one:.1f} s -> {two:.1f} s)"
+    return f"batch of {len(sources)}: --jobs 2 / --jobs 1 = {ratio}"
+
+
+def startup() -> str:
+    command = [sys.executable, "-m", "policy_extract", "--help"]
+    baseline = [sys.executable, "-c", "pass"]
+    ours = statistics.median(_timed(command) for _ in range(5))
+    bare = statistics.median(_timed(baseline) for _ in range(5))
+    return f"start-up: policy-extract --help {ours:.2f} s (bare python {bare:.2f} s)"
+
+
+def _timed(command: list[str]) -> float:
+    return best_of(1, lambda: subprocess.run(command, capture_output=True, check=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one repetition instead of three")
+    args = parser.parse_args()
+    repeat = 1 if args.quick else 3
+    with tempfile.TemporaryDirectory() as folder:
+        workdir = Path(folder)
+        print(markdown_rate(repeat))
+        print(pdf_ratio(workdir, repeat))
+        print(jobs_ratio(workdir))
+        print(startup())
+
+
+if __name__ == "__main__":
+    main()
