@@ -9,28 +9,31 @@ inside Coverage Criteria names a condition. Anything else goes to ``unparsed`` w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from ..blocks import Block, Furniture
 from ..model import (
-    ConditionCoverage,
-    CriteriaNode,
     Drug,
     Policy,
     Reference,
 )
 from ..outline import Node, Section, build_sections
 from ..phrases import (
-    criteria_operator,
-    link_period_to_dose,
-    parse_dose,
     parse_hcpcs_line,
-    parse_icd10_line,
-    parse_period,
 )
-from ..phrases.criteria import strip_criterion_text
-from ._common import Findings, find_urls, flatten_node_text, node_span, slugify
+from ._common import Findings, find_urls, flatten_node_text, node_span
+from .bsc_coverage import (
+    Reader,
+    Rule,
+    close_condition,
+    open_condition,
+    prior_auth,
+    read_criteria,
+    read_doses,
+    read_icd10,
+    read_periods,
+    start_coverage,
+)
 
 __all__ = ["FOOTER_PATTERNS", "NAME", "find_title", "is_structure", "matches", "read_policy"]
 
@@ -85,30 +88,15 @@ def find_title(blocks: Sequence[Block]) -> str | None:
     return blocks[0].full_text if blocks else None
 
 
-@dataclass
-class _Reader:
-    """State while reading sections in order: the policy so far and the open condition."""
-
-    policy: Policy
-    findings: Findings
-    in_coverage: bool = False
-    prior_auth: bool | None = None
-    condition: ConditionCoverage | None = None
-    conditions: list[ConditionCoverage] = field(default_factory=list)
-
-
-Rule = Callable[[_Reader, Section], None]
-
-
 def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tuple[Policy, Findings]:
     """Fill a Policy from the content blocks of a BSC-template document."""
-    reader = _Reader(policy=Policy(), findings=Findings())
+    reader = Reader(policy=Policy(), findings=Findings())
     sections = build_sections(promote_headings(blocks))
     opening, sections = _split_opening(sections)
     _read_opening(reader, opening)
     for section in sections:
         _dispatch(reader, section)
-    _close_condition(reader)
+    close_condition(reader)
     reader.policy.coverage = reader.conditions
     reader.policy.payer = _payer_from_footer(furniture)
     _warn_missing(reader)
@@ -158,7 +146,7 @@ def _split_opening(sections: list[Section]) -> tuple[list[Section], list[Section
     return sections, []
 
 
-def _read_opening(reader: _Reader, opening: Sequence[Section]) -> None:
+def _read_opening(reader: Reader, opening: Sequence[Section]) -> None:
     headings = [s.heading for s in opening if s.heading is not None]
     if headings:
         reader.policy.title = headings[0].full_text
@@ -187,7 +175,7 @@ def parse_drug_names(title: str) -> Drug:
     return Drug(generic_name=outer, brand_names=names)
 
 
-def _dispatch(reader: _Reader, section: Section) -> None:
+def _dispatch(reader: Reader, section: Section) -> None:
     assert section.heading is not None
     heading = section.heading.full_text
     for pattern, rule in SECTION_RULES:
@@ -195,7 +183,7 @@ def _dispatch(reader: _Reader, section: Section) -> None:
             rule(reader, section)
             return
     if reader.in_coverage:
-        _open_condition(reader, section)
+        open_condition(reader, section)
     else:
         reader.findings.keep_unparsed([Node(section.heading), *section.nodes], "unknown section")
 
@@ -204,11 +192,11 @@ def _nodes_text(section: Section) -> list[str]:
     return [flatten_node_text(node) for node in section.nodes]
 
 
-def _read_places(reader: _Reader, section: Section) -> None:
+def _read_places(reader: Reader, section: Section) -> None:
     reader.policy.places_of_service = _nodes_text(section)
 
 
-def _read_drug_details(reader: _Reader, section: Section) -> None:
+def _read_drug_details(reader: Reader, section: Section) -> None:
     details = reader.policy.drug_details
     for node in section.nodes:
         label, value = _label_and_value(node.block)
@@ -232,12 +220,12 @@ def _label_and_value(block: Block) -> tuple[str | None, str]:
     return None, block.text
 
 
-def _read_hcpcs(reader: _Reader, section: Section) -> None:
+def _read_hcpcs(reader: Reader, section: Section) -> None:
     for node in section.nodes:
         _add_hcpcs(reader, node.block, flatten_node_text(node))
 
 
-def _add_hcpcs(reader: _Reader, block: Block, text: str) -> None:
+def _add_hcpcs(reader: Reader, block: Block, text: str) -> None:
     code = parse_hcpcs_line(text)
     if code is None:
         reader.findings.keep_unparsed_block(block, "HCPCS")
@@ -246,11 +234,11 @@ def _add_hcpcs(reader: _Reader, block: Block, text: str) -> None:
     reader.policy.drug_details.hcpcs.append(code)
 
 
-def _read_how_supplied(reader: _Reader, section: Section) -> None:
+def _read_how_supplied(reader: Reader, section: Section) -> None:
     reader.policy.drug_details.how_supplied.extend(_nodes_text(section))
 
 
-def _read_conditions_listed(reader: _Reader, section: Section) -> None:
+def _read_conditions_listed(reader: Reader, section: Section) -> None:
     for node in section.nodes:
         if node.block.kind == "list_item":
             reader.policy.conditions_listed.append(flatten_node_text(node))
@@ -262,155 +250,12 @@ def _read_conditions_listed(reader: _Reader, section: Section) -> None:
             reader.findings.keep_unparsed([node], "Condition(s) listed in policy")
 
 
-def _read_special_instructions(reader: _Reader, section: Section) -> None:
+def _read_special_instructions(reader: Reader, section: Section) -> None:
     reader.policy.special_instructions.extend(_nodes_text(section))
 
 
-def _start_coverage(reader: _Reader, section: Section) -> None:
-    reader.in_coverage = True
-    reader.findings.keep_unparsed(section.nodes, "Coverage Criteria")
-
-
-def _prior_auth(required: bool) -> Rule:
-    def rule(reader: _Reader, section: Section) -> None:
-        _close_condition(reader)
-        reader.in_coverage = True
-        reader.prior_auth = required
-        reader.findings.keep_unparsed(section.nodes, "Coverage Criteria")
-
-    return rule
-
-
-def _open_condition(reader: _Reader, section: Section) -> None:
-    assert section.heading is not None
-    _close_condition(reader)
-    name = section.heading.full_text
-    if reader.prior_auth is None:
-        reader.findings.warn(
-            "prior-authorization-unknown",
-            f"condition {name!r} is not under a 'require Prior Authorization' heading",
-            section.heading.span,
-        )
-    reader.condition = ConditionCoverage(
-        id=slugify(name),
-        condition=name,
-        prior_authorization_required=reader.prior_auth,
-        span=node_span(section.nodes, section.heading),
-    )
-    reader.findings.keep_unparsed(section.nodes, f"condition {name!r}")
-
-
-def _close_condition(reader: _Reader) -> None:
-    if reader.condition is not None:
-        reader.conditions.append(reader.condition)
-        reader.condition = None
-
-
-def _current_condition(reader: _Reader, section: Section) -> ConditionCoverage | None:
-    """The open condition, or None after recording the section as unparsed."""
-    if reader.condition is None:
-        heading = section.heading.full_text if section.heading else "section"
-        reader.findings.keep_unparsed(
-            [Node(section.heading)] if section.heading else [], f"{heading} outside a condition"
-        )
-        reader.findings.keep_unparsed(section.nodes, f"{heading} outside a condition")
-        return None
-    _extend_span(reader.condition, section)
-    return reader.condition
-
-
-def _extend_span(condition: ConditionCoverage, section: Section) -> None:
-    span = node_span(section.nodes, section.heading)
-    if span is not None:
-        condition.span = span if condition.span is None else condition.span.merge(span)
-
-
-def _read_criteria(reader: _Reader, section: Section) -> None:
-    condition = _current_condition(reader, section)
-    if condition is None or section.heading is None:
-        return
-    items = [node for node in section.nodes if node.block.kind == "list_item"]
-    others = [node for node in section.nodes if node.block.kind != "list_item"]
-    reader.findings.keep_unparsed(others, f"criteria of {condition.condition!r}")
-    root = Node(section.heading, children=items)
-    condition.criteria = criteria_node(root, reader.findings, is_root=True)
-
-
-def criteria_node(node: Node, findings: Findings, *, is_root: bool = False) -> CriteriaNode:
-    """A criteria tree from an outline node: label, verbatim text, operator from its wording."""
-    text = strip_criterion_text(node.block.full_text)
-    operator, count = criteria_operator(text)
-    if node.children and operator is None:
-        findings.warn(
-            "criteria-logic-unknown",
-            f"criterion with sub-items does not say how they combine: {text!r}",
-            node.block.span,
-        )
-    if not node.children and operator is not None and not is_root:
-        findings.warn(
-            "criteria-items-missing",
-            f"criterion announces sub-items but has none: {text!r}",
-            node.block.span,
-        )
-    has_children = bool(node.children)
-    return CriteriaNode(
-        label=None if is_root else node.label,
-        text=text,
-        operator=operator if has_children or is_root else None,
-        min_count=count if has_children or is_root else None,
-        children=[criteria_node(child, findings) for child in node.children],
-        span=node_span(node.children, node.block),
-    )
-
-
-def _read_doses(reader: _Reader, section: Section) -> None:
-    condition = _current_condition(reader, section)
-    if condition is None:
-        return
-    for node in section.nodes:
-        dose = parse_dose(flatten_node_text(node))
-        dose.span = node_span([node])
-        if dose.amount is None or dose.unit is None:
-            reader.findings.warn(
-                "dose-unreadable",
-                f"{condition.condition}: no amount and unit found in dose {dose.text!r}",
-                dose.span,
-            )
-        condition.doses.append(dose)
-
-
-def _read_periods(reader: _Reader, section: Section) -> None:
-    condition = _current_condition(reader, section)
-    if condition is None:
-        return
-    for node in section.nodes:
-        period = parse_period(flatten_node_text(node))
-        period.span = node_span([node])
-        period.dose_index = link_period_to_dose(period, condition.doses)
-        if period.max_doses is None and period.duration is None:
-            reader.findings.warn(
-                "period-unreadable",
-                f"{condition.condition}: no duration or dose count in period {period.text!r}",
-                period.span,
-            )
-        condition.coverage_periods.append(period)
-
-
-def _read_icd10(reader: _Reader, section: Section) -> None:
-    condition = _current_condition(reader, section)
-    if condition is None:
-        return
-    for node in section.nodes:
-        codes, leftover = parse_icd10_line(flatten_node_text(node))
-        for code in codes:
-            code.span = node.block.span
-        condition.icd10.extend(codes)
-        if leftover or not codes:
-            reader.findings.keep_unparsed([node], f"ICD-10 of {condition.condition!r}")
-
-
-def _read_references(reader: _Reader, section: Section) -> None:
-    _close_condition(reader)
+def _read_references(reader: Reader, section: Section) -> None:
+    close_condition(reader)
     reader.in_coverage = False
     for node in section.nodes:
         label = node.label
@@ -425,8 +270,8 @@ def _read_references(reader: _Reader, section: Section) -> None:
         )
 
 
-def _read_review_history(reader: _Reader, section: Section) -> None:
-    _close_condition(reader)
+def _read_review_history(reader: Reader, section: Section) -> None:
+    close_condition(reader)
     reader.in_coverage = False
     history = reader.policy.review_history
     history.span = node_span(section.nodes, section.heading)
@@ -452,7 +297,7 @@ def _payer_from_footer(furniture: Sequence[Furniture]) -> str | None:
     return None
 
 
-def _warn_missing(reader: _Reader) -> None:
+def _warn_missing(reader: Reader) -> None:
     policy = reader.policy
     expected = {
         "Place of Service": bool(policy.places_of_service),
@@ -473,13 +318,13 @@ SECTION_RULES: list[tuple[re.Pattern[str], Rule]] = [
     (HOW_SUPPLIED, _read_how_supplied),
     (CONDITIONS_LISTED, _read_conditions_listed),
     (SPECIAL_INSTRUCTIONS, _read_special_instructions),
-    (COVERAGE_CRITERIA, _start_coverage),
-    (PA_NOT_REQUIRED, _prior_auth(False)),
-    (PA_REQUIRED, _prior_auth(True)),
-    (CRITERIA_INTRO, _read_criteria),
-    (DOSES, _read_doses),
-    (PERIODS, _read_periods),
-    (ICD10, _read_icd10),
+    (COVERAGE_CRITERIA, start_coverage),
+    (PA_NOT_REQUIRED, prior_auth(False)),
+    (PA_REQUIRED, prior_auth(True)),
+    (CRITERIA_INTRO, read_criteria),
+    (DOSES, read_doses),
+    (PERIODS, read_periods),
+    (ICD10, read_icd10),
     (REFERENCES, _read_references),
     (REVIEW_HISTORY, _read_review_history),
 ]
