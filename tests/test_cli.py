@@ -73,3 +73,33 @@ def test_help_lists_the_commands() -> None:
     result = run("--help")
     assert result.returncode == 0
     assert "convert" in result.stdout and "schema" in result.stdout
+
+
+def test_convert_with_summaries_and_render_command(tmp_path: Path) -> None:
+    result = run("convert", str(SEED), "-o", str(tmp_path), "--format", "json,md,html")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "atgam.summary.md").read_text(encoding="utf-8").startswith("# ")
+    assert "<style>" in (tmp_path / "atgam.summary.html").read_text(encoding="utf-8")
+    rendered = run("render", str(tmp_path / "atgam.json"), "--template", "policy.md")
+    assert rendered.returncode == 0
+    assert rendered.stdout.startswith("**anti-thymocyte globulin (Atgam)**")
+    written = run("render", str(tmp_path / "atgam.json"), "-o", str(tmp_path / "s.md"))
+    assert written.returncode == 0
+    assert "Myelodysplastic syndrome (MDS)" in (tmp_path / "s.md").read_text(encoding="utf-8")
+
+
+def test_render_refuses_unknown_template_and_non_policy_json(tmp_path: Path) -> None:
+    unknown = run("render", str(tmp_path / "x.json"), "--template", "nope")
+    assert unknown.returncode == 2
+    assert "unknown --template 'nope'" in unknown.stderr
+    (tmp_path / "other.json").write_text('{"schema_version": "9.0"}', encoding="utf-8")
+    wrong = run("render", str(tmp_path / "other.json"))
+    assert wrong.returncode == 1
+    assert "other.json: not a policy JSON" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+
+
+def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("convert", str(SEED), "-o", str(tmp_path), "--format", "json,pdf")
+    assert result.returncode == 2
+    assert "unknown --format pdf" in result.stderr

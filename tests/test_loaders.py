@@ -83,3 +83,14 @@ def test_unreadable_text_files_raise_load_error_naming_file_and_reason(
         load_document(path)
     assert reason in str(caught.value)
     assert str(path) in str(caught.value)
+
+
+def test_inline_and_block_html_are_kept_as_text_never_dropped() -> None:
+    source = "Patient has disease & <script>alert(1)</script>\n\n<div>\nraw block\n</div>\n"
+    blocks = parse_markdown(source).blocks
+    assert [(b.text, b.span.line_start) for b in blocks] == [
+        ("Patient has disease & <script>alert(1)</script>", 1),
+        ("<div>", 3),
+        ("raw block", 4),
+        ("</div>", 5),
+    ]

@@ -39,6 +39,10 @@ DOSES: list[tuple[str, dict[str, Any]]] = [
      "may increase to 10 mg/kg",
      {"amount": 5, "escalation_to": {"value": 10, "unit": "mg/kg"},
       "timing": {"frequency": 1, "period": 8, "period_unit": "wk"}}),
+    ("4 mg/kg given as an IV infusion every 4 weeks; may increase to 8 mg/kg "
+     "(maximum 800 mg per infusion)",
+     {"amount": 4, "escalation_to": {"value": 8, "unit": "mg/kg"},
+      "max_per_administration": {"value": 800, "unit": "mg"}}),
     ("2.5 mg given orally twice daily",
      {"amount": 2.5, "route": "oral", "timing": {"frequency": 2, "period": 1, "period_unit": "d"}}),
     ("Dosing per prescriber", {"amount": None, "unit": None, "route": None, "timing": None}),

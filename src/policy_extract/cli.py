@@ -120,6 +120,34 @@ def schema() -> None:
 
 
 @app.command()
+def render(
+    policy_json: Annotated[Path, typer.Argument(help="A policy JSON written by convert.")],
+    template: Annotated[
+        str, typer.Option("--template", "-t", help="summary.md, summary.html or policy.md.")
+    ] = "summary.md",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Render a converted policy through a template: a summary or the canonical policy.md."""
+    from .batch import write_atomically
+    from .render.jinja import TEMPLATES, render_template
+    from .render.json import load_policy
+
+    if template not in TEMPLATES:
+        _fail(f"unknown --template {template!r}; choose from {', '.join(TEMPLATES)}", 2)
+    try:
+        text = render_template(load_policy(policy_json), template)
+    except PolicyExtractError as exc:
+        _fail(exc.one_line())
+        return
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(output, text)
+
+
+@app.command()
 def verify(
     sources: Annotated[list[Path], typer.Argument(help="Policy files to check (.pdf .md .txt).")],
     as_json: Annotated[

@@ -45,6 +45,8 @@ def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
             list_depth -= 1
         elif token.type == "list_item_open":
             item_marker = f"{token.info}{token.markup}" if token.info else "-"
+        elif token.type in ("html_block", "code_block", "fence") and token.map is not None:
+            yield from _verbatim_blocks(token)
         elif token.type == "inline" and token.map is not None:
             opener = tokens[index - 1]
             if list_depth and item_marker is not None:
@@ -56,6 +58,16 @@ def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
                 )
             else:
                 yield from _paragraph_blocks(token, in_list=bool(list_depth))
+
+
+def _verbatim_blocks(token: Token) -> Iterator[Block]:
+    """Raw HTML and code blocks: kept line by line as paragraphs, never dropped."""
+    assert token.map is not None
+    first = token.map[0] + 1 + (1 if token.type == "fence" else 0)
+    for offset, line in enumerate(token.content.split("\n")):
+        if line.strip():
+            number = first + offset
+            yield Block("paragraph", line.strip(), Span(line_start=number, line_end=number))
 
 
 def _span(token: Token, offset: int = 0, count: int | None = None) -> Span:
@@ -121,7 +133,7 @@ def _split_hardbreaks(token: Token) -> Iterator[tuple[int, list[Token], str]]:
 def _join_text(children: list[Token]) -> str:
     parts = []
     for child in children:
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "code_inline", "html_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")

@@ -58,8 +58,8 @@ def parse_dose(text: str) -> Dose:
     if match and not AMOUNT_UNIT.fullmatch(match.group("when").strip()):
         applies_when = match.group("when").strip()
         body = body[match.end() :]
-    main, escalation = _split_escalation(body)
-    main, maximum = _split_maximum(main)
+    main, maximum = _split_maximum(body)  # first: a cap may follow the escalation clause
+    main, escalation = _split_escalation(main)
     amount = AMOUNT_UNIT.search(main)
     return Dose(
         text=text,
