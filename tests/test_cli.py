@@ -103,3 +103,23 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     result = run("convert", str(SEED), "-o", str(tmp_path), "--format", "json,pdf")
     assert result.returncode == 2
     assert "unknown --format pdf" in result.stderr
+
+
+def test_diff_command_exit_codes_and_formats(tmp_path: Path) -> None:
+    new = tmp_path / "new.md"
+    new.write_text(
+        SEED.read_text(encoding="utf-8").replace("D61.9", "D61.9, D61.89"), encoding="utf-8"
+    )
+    same = run("diff", str(SEED), str(SEED))
+    assert same.returncode == 0, same.stderr
+    changed = run("diff", str(SEED), str(new), "--format", "changelog")
+    assert changed.returncode == 1
+    assert changed.stdout.strip() == (
+        "- Aplastic Anemia, moderate to severe: Added ICD-10 code D61.89"
+    )
+    as_json = run("diff", str(SEED), str(new), "--format", "json")
+    (change,) = json.loads(as_json.stdout)["changes"]
+    assert (change["kind"], change["impact"]) == ("added", "broadens")
+    missing = run("diff", str(SEED), str(tmp_path / "absent.md"))
+    assert missing.returncode == 2
+    assert "absent.md" in missing.stderr and "Traceback" not in missing.stderr

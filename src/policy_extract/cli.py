@@ -14,6 +14,7 @@ import typer
 from .errors import PolicyExtractError
 
 if TYPE_CHECKING:
+    from .diff import DiffFormat
     from .verify import VerifyReport
 
 app = typer.Typer(
@@ -145,6 +146,36 @@ def render(
         sys.stdout.write(text)
     else:
         write_atomically(output, text)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier version (.pdf .md .txt or .json).")],
+    new: Annotated[Path, typer.Argument(help="The later version (.pdf .md .txt or .json).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html, json or changelog.")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Compare two versions of a policy: exit 0 when nothing changed, 1 when something did."""
+    from .batch import write_atomically
+    from .diff import diff_policies, load_for_diff, render_diff
+
+    formats: dict[str, DiffFormat] = {"md": "md", "html": "html", "json": "json"}
+    formats["changelog"] = "changelog"
+    if fmt not in formats:
+        _fail(f"unknown --format {fmt!r}; choose from {', '.join(formats)}", 2)
+    try:
+        result = diff_policies(load_for_diff(old), load_for_diff(new))
+    except PolicyExtractError as exc:
+        _fail(exc.one_line(), 2)
+        return
+    text = render_diff(result, formats[fmt])
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(output, text)
+    raise typer.Exit(1 if result.changes else 0)
 
 
 @app.command()
