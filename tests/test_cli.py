@@ -123,3 +123,32 @@ def test_diff_command_exit_codes_and_formats(tmp_path: Path) -> None:
     missing = run("diff", str(SEED), str(tmp_path / "absent.md"))
     assert missing.returncode == 2
     assert "absent.md" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_lint_command_reports_errors_with_location_and_exit_code(tmp_path: Path) -> None:
+    clean = run("lint", str(SEED))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "0 errors, 1 warning" in clean.stdout
+    bad = tmp_path / "bad.md"
+    bad.write_text(SEED.read_text(encoding="utf-8").replace("T86.11", "T86.99X"), encoding="utf-8")
+    result = run("lint", str(bad), "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    (error,) = [f for f in report["files"][0]["findings"] if f["severity"] == "error"]
+    assert (error["code"], error["location"]) == ("icd10-invalid", "line 72")
+    assert report["code_sets"]["icd10"].startswith("ICD-10-CM")
+
+
+def test_convert_can_add_icd10_descriptions_and_expand_ranges(tmp_path: Path) -> None:
+    fixture = SEED.parent.parent / "tests" / "fixtures" / "infliximab.md"
+    result = run(
+        "convert", str(fixture), "-o", str(tmp_path), "--icd10-descriptions", "--expand-icd-ranges"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "infliximab.json").read_text(encoding="utf-8"))
+    assert data["source"]["code_sets"]["icd10"].startswith("ICD-10-CM")
+    spondylitis = data["coverage"][0]["icd10"][0]
+    assert spondylitis["code"] == "M45.0-M45.9"
+    assert spondylitis["expanded"][0] == "M45.0" and spondylitis["expanded"][-1] == "M45.9"
+    crohns_first = data["coverage"][1]["icd10"][0]
+    assert crohns_first["description"] == "Crohn's disease of small intestine without complications"

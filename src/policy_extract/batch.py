@@ -17,10 +17,12 @@ from pathlib import Path
 from types import FrameType
 
 from .errors import PolicyExtractError
+from .model import Policy, Warning
 
 __all__ = [
     "ConversionResult",
     "Job",
+    "Options",
     "collect_jobs",
     "convert_many",
     "convert_one",
@@ -37,6 +39,16 @@ class Job:
 
     source: Path
     target: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What to produce for each source: output formats and optional ICD-10 enrichment."""
+
+    formats: tuple[str, ...] = ("json",)
+    icd10_descriptions: bool = False
+    expand_icd_ranges: bool = False
+    timeout: float | None = None
 
 
 @dataclass(slots=True)
@@ -105,20 +117,21 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise _Timeout
 
 
-def convert_one(job: Job, formats: Sequence[str], timeout: float | None) -> ConversionResult:
+def convert_one(job: Job, options: Options) -> ConversionResult:
     """Convert one source into its rendered outputs, never raising for a bad document."""
     from .pipeline import extract
     from .render.json import policy_to_json
 
+    timeout = options.timeout
     use_alarm = bool(timeout) and hasattr(signal, "setitimer")
     if use_alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, float(timeout or 0))
     try:
-        policy = extract(job.source)
+        policy = _enrich(extract(job.source), options)
         outputs = {".json": policy_to_json(policy)}
         for fmt in ("md", "html"):
-            if fmt in formats:
+            if fmt in options.formats:
                 from .render.jinja import render_template
 
                 outputs[f".summary.{fmt}"] = render_template(policy, f"summary.{fmt}")
@@ -138,25 +151,40 @@ def convert_one(job: Job, formats: Sequence[str], timeout: float | None) -> Conv
             signal.signal(signal.SIGALRM, previous)
 
 
+def _enrich(policy: Policy, options: Options) -> Policy:
+    """ICD-10 descriptions and range expansion from the offline code set, when asked for."""
+    if not (options.icd10_descriptions or options.expand_icd_ranges):
+        return policy
+    from .lint_codes import annotate_icd10, expand_icd10_ranges, icd10_release
+
+    if options.icd10_descriptions:
+        policy = annotate_icd10(policy)
+    if options.expand_icd_ranges:
+        policy, problems = expand_icd10_ranges(policy)
+        policy.warnings.extend(Warning(code="icd10-range-invalid", message=m) for m in problems)
+    if policy.source is not None:
+        policy.source.code_sets["icd10"] = icd10_release()
+    return policy
+
+
 def convert_many(
     jobs: Sequence[Job],
-    formats: Sequence[str],
+    options: Options,
     *,
     workers: int = 1,
-    timeout: float | None = None,
     on_done: Callable[[ConversionResult], None] | None = None,
 ) -> list[ConversionResult]:
     """Convert every job; results in input order whatever ``workers`` is."""
     if workers <= 1 or len(jobs) <= 1:
         results = []
         for job in jobs:
-            results.append(convert_one(job, formats, timeout))
+            results.append(convert_one(job, options))
             if on_done:
                 on_done(results[-1])
         return results
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), max_tasks_per_child=25) as pool:
         futures: list[Future[ConversionResult]] = [
-            pool.submit(convert_one, job, formats, timeout) for job in jobs
+            pool.submit(convert_one, job, options) for job in jobs
         ]
         if on_done:
             for future in futures:

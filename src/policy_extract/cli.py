@@ -59,19 +59,28 @@ def convert(
     timeout: Annotated[
         float, typer.Option(min=0, help="Seconds allowed per document (0: no limit).")
     ] = 120.0,
+    icd10_descriptions: Annotated[
+        bool, typer.Option(help="Add ICD-10-CM descriptions from the offline code set.")
+    ] = False,
+    expand_icd_ranges: Annotated[
+        bool, typer.Option(help="List each ICD-10 range's billable codes in 'expanded'.")
+    ] = False,
     strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
 ) -> None:
     """Convert policies to OUTPUT/<name>.json (and summaries with --format json,md,html)."""
-    from .batch import collect_jobs, convert_many, write_atomically
+    from .batch import Options, collect_jobs, convert_many, write_atomically
 
-    wanted = _parse_formats(formats)
+    options = Options(
+        formats=tuple(_parse_formats(formats)),
+        icd10_descriptions=icd10_descriptions,
+        expand_icd_ranges=expand_icd_ranges,
+        timeout=timeout or None,
+    )
     todo, problems = collect_jobs(sources, output)
     workers = jobs or os.cpu_count() or 1
     with _progress(len(todo), enabled=not quiet and sys.stderr.isatty()) as advance:
-        results = convert_many(
-            todo, wanted, workers=workers, timeout=timeout or None, on_done=advance
-        )
+        results = convert_many(todo, options, workers=workers, on_done=advance)
     converted = with_warnings = 0
     for result in results:
         if result.error is None and strict and result.warnings:
@@ -176,6 +185,43 @@ def diff(
     else:
         write_atomically(output, text)
     raise typer.Exit(1 if result.changes else 0)
+
+
+@app.command()
+def lint(
+    sources: Annotated[list[Path], typer.Argument(help="Policy files or folders to check.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    hcpcs_file: Annotated[
+        Path | None,
+        typer.Option(help="CMS HCPCS Level II release file, to check that codes exist."),
+    ] = None,
+) -> None:
+    """Check policies for authors: code sets and consistency. Exit 1 on any error."""
+    from .batch import collect_jobs
+    from .lint import icd10_release, lint_file, render_findings_json, render_findings_text
+    from .lint_codes import load_hcpcs_file
+
+    if fmt not in ("text", "json"):
+        _fail(f"unknown --format {fmt!r}; choose from text, json", 2)
+    try:
+        hcpcs_codes = load_hcpcs_file(hcpcs_file) if hcpcs_file else None
+    except PolicyExtractError as exc:
+        _fail(exc.one_line())
+        return
+    jobs, problems = collect_jobs(sources, Path("."))
+    results = []
+    for job in jobs:
+        try:
+            results.append((str(job.source), lint_file(job.source, hcpcs_codes=hcpcs_codes)))
+        except PolicyExtractError as exc:
+            problems.append(exc.one_line())
+    render = render_findings_json if fmt == "json" else render_findings_text
+    sys.stdout.write(render(results, code_set=icd10_release()))
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    has_errors = any(f.severity == "error" for _, findings in results for f in findings)
+    if problems or has_errors:
+        raise typer.Exit(1)
 
 
 @app.command()

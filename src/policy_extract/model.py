@@ -119,6 +119,7 @@ class Icd10Code(_Model):
     description: str | None = None
     start: str | None = None
     end: str | None = None
+    expanded: list[str] | None = None  # a range's billable codes, with --expand-icd-ranges
     span: Span | None = None
 
 
@@ -168,6 +169,7 @@ class Source(_Model):
     pages: int | None = None
     furniture: list[str] = Field(default_factory=list)
     profile: str | None = None
+    code_sets: dict[str, str] = Field(default_factory=dict)  # e.g. {"icd10": "ICD-10-CM ..."}
 
 
 class Warning(_Model):
