@@ -94,3 +94,13 @@ def test_inline_and_block_html_are_kept_as_text_never_dropped() -> None:
         ("raw block", 4),
         ("</div>", 5),
     ]
+
+
+def test_errors_survive_pickling_for_worker_processes() -> None:
+    import pickle
+
+    error = LoadError("a.pdf", "PDF is encrypted; a password is needed", line=3)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is LoadError
+    assert (copy.path, copy.reason, copy.line) == ("a.pdf", error.reason, 3)
+    assert str(copy) == "a.pdf:3: PDF is encrypted; a password is needed"

@@ -27,6 +27,10 @@ class PolicyExtractError(Exception):
         self.line = line
         super().__init__(self.one_line())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuild from the real arguments, so errors survive a trip through a worker process.
+        return (_rebuild, (type(self), self.path, self.reason, self.line))
+
     def one_line(self) -> str:
         """The message shown to a user: ``file[:line]: reason``."""
         where = self.path or "<input>"
@@ -41,3 +45,9 @@ class LoadError(PolicyExtractError):
 
 class ParseError(PolicyExtractError):
     """The file was read but is not a drug policy this tool can extract."""
+
+
+def _rebuild(
+    cls: type[PolicyExtractError], path: str | None, reason: str, line: int | None
+) -> PolicyExtractError:
+    return cls(path, reason, line=line)
