@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -28,6 +29,8 @@ app = typer.Typer(
 
 def main() -> None:
     """Console-script entry point."""
+    # pdfminer logs recoverable oddities of real PDFs as warnings; they are not the user's concern.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     app()
 
 
