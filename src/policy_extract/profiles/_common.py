@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..blocks import Block, Span
-from ..model import OutlineBlock, OutlineSection, Unparsed, Warning
+from ..model import Drug, OutlineBlock, OutlineSection, Unparsed, Warning
 from ..outline import Node, Section
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "flatten_node_text",
     "node_span",
     "outline_from_sections",
+    "parse_drug_names",
     "slugify",
 ]
 
@@ -111,3 +112,19 @@ def _outline_block(node: Node) -> OutlineBlock:
         children=[_outline_block(child) for child in node.children],
         span=block.span,
     )
+
+
+_NAMES = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
+
+
+def parse_drug_names(title: str) -> Drug:
+    """``"generic (Brand, Brand2)"`` -> generic name and brand names; a title without
+    parentheses is taken as the generic name alone."""
+    match = _NAMES.match(title)
+    if not match:
+        return Drug(generic_name=title.strip() or None)
+    outer, inner = match.group("outer").strip(), match.group("inner").strip()
+    names = [n.strip() for n in re.split(r",|/|;|\band\b", inner) if n.strip()]
+    if outer[:1].isupper() and inner[:1].islower() and len(names) == 1:
+        return Drug(generic_name=inner, brand_names=[outer])  # "Brand (generic)"
+    return Drug(generic_name=outer, brand_names=names)

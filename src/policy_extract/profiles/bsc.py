@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from ..blocks import Block, Furniture
 from ..model import (
-    Drug,
     Policy,
     Reference,
 )
@@ -21,7 +20,7 @@ from ..outline import Node, Section, build_sections
 from ..phrases import (
     parse_hcpcs_line,
 )
-from ._common import Findings, find_urls, flatten_node_text, node_span
+from ._common import Findings, find_urls, flatten_node_text, node_span, parse_drug_names
 from .bsc_coverage import (
     Reader,
     Rule,
@@ -157,22 +156,6 @@ def _read_opening(reader: Reader, opening: Sequence[Section]) -> None:
         reader.findings.keep_unparsed_block(extra, "opening")
     for section in opening:
         reader.findings.keep_unparsed(section.nodes, "opening")
-
-
-_NAMES = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
-
-
-def parse_drug_names(title: str) -> Drug:
-    """``"generic (Brand, Brand2)"`` -> generic name and brand names; a title without
-    parentheses is taken as the generic name alone."""
-    match = _NAMES.match(title)
-    if not match:
-        return Drug(generic_name=title.strip() or None)
-    outer, inner = match.group("outer").strip(), match.group("inner").strip()
-    names = [n.strip() for n in re.split(r",|/|;|\band\b", inner) if n.strip()]
-    if outer[:1].isupper() and inner[:1].islower() and len(names) == 1:
-        return Drug(generic_name=inner, brand_names=[outer])  # "Brand (generic)"
-    return Drug(generic_name=outer, brand_names=names)
 
 
 def _dispatch(reader: Reader, section: Section) -> None:

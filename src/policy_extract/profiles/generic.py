@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from ..blocks import Block, Furniture
 from ..model import Policy, Reference
 from ..outline import Section, build_sections
-from ._common import Findings, find_urls, flatten_node_text, node_span, outline_from_sections
+from ._common import (
+    Findings,
+    find_urls,
+    flatten_node_text,
+    node_span,
+    outline_from_sections,
+    parse_drug_names,
+)
 
 __all__ = [
     "FOOTER_PATTERNS",
@@ -33,7 +40,7 @@ _POLICY_WORDS = re.compile(
 _REFERENCES = re.compile(r"^\s*(?:references?|bibliography|citations)\s*:?\s*$", re.IGNORECASE)
 _REVIEW_DATE = re.compile(
     r"\b(?:last\s+(?:annual\s+)?review(?:ed)?(?:\s+date)?|review\s+date|revised|last\s+revised)"
-    r"\s*(?:date)?\s*:?\s*(?P<date>\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|[1-4]Q\d{4}"
+    r"\s*(?:date)?[\s:|]*(?P<date>\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|[1-4]Q\d{4}"
     r"|[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})",
     re.IGNORECASE,
 )
@@ -52,6 +59,8 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
     sections = build_sections(blocks)
     policy = Policy(outline=outline_from_sections(sections))
     policy.title = _title(blocks)
+    if policy.title and "(" in policy.title:
+        policy.drug = parse_drug_names(policy.title)  # "Dupixent (dupilumab)"
     policy.references = _references(sections)
     policy.review_history.last_annual_review = _review_date(blocks)
     findings.warn(
@@ -71,11 +80,24 @@ def is_structure(block: Block) -> bool:
     return block.kind == "heading"
 
 
+# A labelled title field, as many payers print on the first page: "Subject: | Dupixent
+# (dupilumab)", "Policy Title.......Infliximab Intravenous". Table cells come joined by " | ".
+_TITLE_FIELD = re.compile(
+    r"^\s*(?:subject|policy\s+title|title|policy\s+name)\s*[:.…|\s]*[:.…]\s*[|\s]*"
+    r"(?P<title>[^|]+?)\s*(?:\|.*)?$",
+    re.IGNORECASE,
+)
+
+
 def _title(blocks: Sequence[Block]) -> str | None:
+    """A labelled title field on the first page, else the first heading, else the first line."""
     for block in blocks:
-        if block.kind == "heading":
-            return block.full_text
-    return blocks[0].full_text if blocks else None
+        if block.span.page not in (None, 1):
+            break
+        match = _TITLE_FIELD.match(block.full_text)
+        if match:
+            return match.group("title")
+    return find_title(blocks) or (blocks[0].full_text if blocks else None)
 
 
 def _references(sections: Sequence[Section]) -> list[Reference]:

@@ -1,0 +1,41 @@
+"""Documents in templates no profile knows: title, dates, references, and the whole outline."""
+
+from __future__ import annotations
+
+from policy_extract.loaders.markdown import parse_markdown
+from policy_extract.pipeline import extract_document
+
+OTHER_PAYER = """\
+Medical Drug Clinical Criteria
+
+Subject: | Dupixent (dupilumab) | Page: | 1 of 11
+
+Status: | Revised | Last Review Date: | March 8, 2024
+
+# Clinical criteria
+
+1. Coverage requires a diagnosis of moderate-to-severe atopic dermatitis
+   - a. Prescribed by a dermatologist
+
+# References
+
+1. Simpson EL, et al. Two phase 3 trials of dupilumab. N Engl J Med. 2016. <https://doi.org/10.1056/NEJMoa1610020>
+2. Package insert, 2024.
+"""
+
+
+def test_unknown_template_keeps_everything_in_the_outline_and_says_so() -> None:
+    policy = extract_document(parse_markdown(OTHER_PAYER, path="other.md"))
+    assert policy.title == "Dupixent (dupilumab)"
+    assert (policy.drug.generic_name, policy.drug.brand_names) == ("dupilumab", ["Dupixent"])
+    assert policy.review_history.last_annual_review == "March 8, 2024"
+    assert [(r.number, r.url) for r in policy.references] == [
+        (1, "https://doi.org/10.1056/NEJMoa1610020"),
+        (2, None),
+    ]
+    assert policy.coverage == []
+    assert [w.code for w in policy.warnings] == ["template-not-recognised"]
+    criteria = next(s for s in policy.outline if s.heading == "Clinical criteria")
+    (item,) = criteria.blocks
+    assert item.label == "1."
+    assert [child.text for child in item.children] == ["Prescribed by a dermatologist"]
