@@ -1,0 +1,184 @@
+"""Lines -> blocks for the PDF loader: headings, labels, list markers, wrapping, hyphenation.
+
+Body lines (furniture removed) are joined into ``Block`` entries; the rules are listed in
+``policy_extract.loaders.pdf``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..blocks import Block, BlockKind
+from ._pdf_lines import Line, join_words, span_of_lines
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_CONNECTOR = re.compile(r"^(?:and|or|and/or)[,;:]?$", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>()|]+")
+_TERMINAL = (".", ":", ";", "!", "?")
+_OPEN_ENDINGS = _word_set("and or of the in on at as for to with a an by from is are that if")
+_HYPHEN_PREFIXES = _word_set(
+    "non anti self co well high low t car multi pre post ex cross long short first second third "
+    "all half double single step open semi"
+)
+_COMPOUND_TAILS = _word_set(
+    "based dependent related induced associated directed modified positive negative line term "
+    "dose naive free like specific approved risk grade acting blind controlled label group versus "
+    "up type threatening refractory containing resistant mediated limiting certainty quality "
+    "potency exposure"
+)
+
+
+@dataclass(slots=True)
+class _OpenBlock:
+    kind: BlockKind
+    lines: list[Line]
+    text: str
+    label: str | None = None
+    marker: str | None = None
+    bold: bool = False
+    italic: bool = False
+
+
+def build_blocks(lines: Sequence[Line]) -> list[Block]:
+    """Join body lines (furniture removed) into headings, paragraphs and list items."""
+    body_size = _body_size(lines)
+    blocks: list[Block] = []
+    current: _OpenBlock | None = None
+    for line in lines:
+        if current is not None and _continues(current, line):
+            _append(current, line)
+            continue
+        if current is not None:
+            blocks.append(_finish(current))
+        current = _open(line, body_size)
+    if current is not None:
+        blocks.append(_finish(current))
+    return blocks
+
+
+def _body_size(lines: Sequence[Line]) -> float:
+    """The font size most words are set in."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[round(line.size, 1)] += len(line.words)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _open(line: Line, body_size: float) -> _OpenBlock:
+    if line.marker is not None:
+        if line.bold and line.marker != "-" and line.size > body_size + 0.5:
+            return _OpenBlock("heading", [line], f"{line.marker} {line.body}", bold=True)
+        return _OpenBlock("list_item", [line], line.body, None, line.marker, line.bold, line.italic)
+    if line.bold:
+        return _OpenBlock("heading", [line], line.body, bold=True, italic=line.italic)
+    if line.lead_in and not line.is_row:
+        label = join_words(line.words[: line.lead_in], line.size)
+        text = join_words(line.words[line.lead_in :], line.size)
+        return _OpenBlock("paragraph", [line], text, label, italic=line.italic)
+    return _OpenBlock("paragraph", [line], line.body, italic=line.italic)
+
+
+def _continues(block: _OpenBlock, line: Line) -> bool:
+    previous = block.lines[-1]
+    if line.marker is not None or line.is_row or previous.is_row:
+        return False
+    if block.kind != "heading" and _CONNECTOR.match(line.body):
+        return True  # a lone "AND" / "OR" belongs to the criterion above it
+    if abs(line.size - previous.size) > 1.0 or not _close_enough(block, line):
+        return False
+    if block.kind == "heading":
+        return _heading_wraps(block, line)
+    if (line.bold and not block.bold) or (line.lead_in and block.text.endswith(_TERMINAL)):
+        return False
+    if block.kind == "list_item":
+        return _inside_item(block, line)
+    return block.italic == line.italic and _aligned(block, line)  # italic to regular: a new line
+
+
+def _close_enough(block: _OpenBlock, line: Line) -> bool:
+    previous = block.lines[-1]
+    if line.page == previous.page:
+        return line.top - previous.bottom <= 0.7 * line.size
+    if block.kind == "heading" or (line.bold and not block.bold):
+        return False
+    return _starts_lower(line.body) or not block.text.endswith(_TERMINAL)
+
+
+def _heading_wraps(block: _OpenBlock, line: Line) -> bool:
+    if block.text.endswith((":", ".")):
+        return False
+    last_word = block.text.rsplit(None, 1)[-1].lower()
+    wrapped = block.text.endswith(("-", ",", "(")) or last_word in _OPEN_ENDINGS
+    return wrapped or _starts_lower(line.body)
+
+
+def _starts_lower(text: str) -> bool:
+    """Whether the text starts with a lowercase letter, after any opening bracket or quote."""
+    return text.lstrip("([{\"'“‘")[:1].islower()
+
+
+def _inside_item(block: _OpenBlock, line: Line) -> bool:
+    first = block.lines[0]
+    text_x0 = first.words[0]["x0"] if first.words else first.x1
+    return first.x0 + 0.5 * line.size < line.x0 <= text_x0 + 2 * line.size
+
+
+def _aligned(block: _OpenBlock, line: Line) -> bool:
+    lines = block.lines
+    if len(lines) == 1:  # the first line may be indented or hang out
+        return -3 * line.size <= line.x0 - lines[0].x0 <= 0.8 * line.size
+    return abs(line.x0 - lines[1].x0) <= 0.8 * line.size
+
+
+def _append(block: _OpenBlock, line: Line) -> None:
+    if block.kind == "heading" and not line.bold:
+        block.kind, block.bold = "paragraph", False  # bold text running on into regular text
+    block.lines.append(line)
+    block.text = join_lines(block.text, line.body)
+    block.italic = block.italic and line.italic
+
+
+def join_lines(left: str, right: str) -> str:
+    """Join two wrapped lines, mending a word hyphenated across them (rules in ``loaders.pdf``)."""
+    if not left or not right:
+        return left or right
+    if left.endswith("\u00ad"):  # a soft hyphen only ever marks a break
+        return left[:-1] + right
+    if left.endswith(("-", "\u2010")) and len(left) > 1 and not left[-2].isspace():
+        return left[:-1] + right if _drops_hyphen(left[:-1], right) else left + right
+    return f"{left} {right}"
+
+
+def _drops_hyphen(left: str, right: str) -> bool:
+    fragment = left.rsplit(None, 1)[-1].lstrip("([{\"'“‘")
+    tail = right.split(None, 1)[0].rstrip(".,;:)]}\"'”’").lower()
+    return (
+        right[0].islower()
+        and len(fragment) >= 2
+        and fragment.isalpha()
+        and fragment[1:].islower()
+        and fragment.lower() not in _HYPHEN_PREFIXES
+        and tail not in _COMPOUND_TAILS
+    )
+
+
+def _finish(block: _OpenBlock) -> Block:
+    full = f"{block.label} {block.text}" if block.label else block.text
+    return Block(
+        kind=block.kind,
+        text=block.text,
+        span=span_of_lines(block.lines),
+        bold=block.bold,
+        marker=block.marker,
+        indent=round(block.lines[0].x0, 2),
+        label=block.label,
+        italic=block.italic,
+        urls=[url.rstrip(".,;:") for url in _URL.findall(full)],
+    )
