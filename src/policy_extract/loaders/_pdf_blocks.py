@@ -49,10 +49,11 @@ class _OpenBlock:
 def build_blocks(lines: Sequence[Line]) -> list[Block]:
     """Join body lines (furniture removed) into headings, paragraphs and list items."""
     body_size = _body_size(lines)
+    right_edges = _right_edges(lines)
     blocks: list[Block] = []
     current: _OpenBlock | None = None
     for line in lines:
-        if current is not None and _continues(current, line):
+        if current is not None and _continues(current, line, right_edges):
             _append(current, line)
             continue
         if current is not None:
@@ -61,6 +62,15 @@ def build_blocks(lines: Sequence[Line]) -> list[Block]:
     if current is not None:
         blocks.append(_finish(current))
     return blocks
+
+
+def _right_edges(lines: Sequence[Line]) -> dict[int, float]:
+    """Where text ends on each page: the right edge of its widest line (table rows aside)."""
+    edges: dict[int, float] = {}
+    for line in lines:
+        if not line.is_row:
+            edges[line.page] = max(edges.get(line.page, 0.0), line.x1)
+    return edges
 
 
 def _body_size(lines: Sequence[Line]) -> float:
@@ -85,7 +95,7 @@ def _open(line: Line, body_size: float) -> _OpenBlock:
     return _OpenBlock("paragraph", [line], line.body, italic=line.italic)
 
 
-def _continues(block: _OpenBlock, line: Line) -> bool:
+def _continues(block: _OpenBlock, line: Line, right_edges: dict[int, float]) -> bool:
     previous = block.lines[-1]
     if line.marker is not None or line.is_row or previous.is_row:
         return False
@@ -97,9 +107,25 @@ def _continues(block: _OpenBlock, line: Line) -> bool:
         return _heading_wraps(block, line)
     if (line.bold and not block.bold) or (line.lead_in and block.text.endswith(_TERMINAL)):
         return False
+    if _had_room_for(previous, line, right_edges):
+        return False  # the line before ended short: a new line by the author, not a wrap
     if block.kind == "list_item":
         return _inside_item(block, line)
     return block.italic == line.italic and _aligned(block, line)  # italic to regular: a new line
+
+
+def _had_room_for(previous: Line, line: Line, right_edges: dict[int, float]) -> bool:
+    """Whether the next line's first word would have fitted at the end of the previous line.
+
+    Text only wraps when the next word does not fit, so a line that ends with room to spare
+    was ended on purpose (a dose line followed by another dose line, for example).
+    """
+    if not line.words or previous.body.endswith(("-", "\u2010", "\u00ad")):
+        return False  # a break at a hyphen wraps early: the word was split there
+    first = line.words[0]
+    needed = float(first["x1"] - first["x0"]) + 0.6 * line.size  # the word and a space
+    edge = right_edges.get(previous.page, previous.x1)
+    return bool(previous.x1 + needed < edge - 0.5 * line.size)
 
 
 def _close_enough(block: _OpenBlock, line: Line) -> bool:
