@@ -99,3 +99,16 @@ def test_strict_turns_warnings_into_failures(tmp_path: Path) -> None:
     assert strict.returncode == 1
     assert "warning(s) and --strict is on" in strict.stderr
     assert not (tmp_path / "b" / "odd.json").exists()
+
+
+def test_a_document_over_the_time_limit_is_named_and_writes_nothing(tmp_path: Path) -> None:
+    from pdfbuild import build_policy_pdf
+
+    slow = tmp_path / "in" / "slow.pdf"
+    slow.parent.mkdir()
+    build_policy_pdf(SEED.read_text(encoding="utf-8"), slow)
+    (tmp_path / "in" / "atgam.md").write_bytes(SEED.read_bytes())
+    result = convert(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--timeout", "0.001")
+    assert result.returncode == 1
+    assert "slow.pdf: took longer than 0.001 s; skipped" in result.stderr
+    assert not (tmp_path / "out" / "slow.json").exists()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policy_extract.model import Dose
 from policy_extract.phrases import (
@@ -135,3 +137,16 @@ def test_hcpcs_line() -> None:
     assert code.code == "J7504"
     assert code.description == "Lymphocyte immune globulin, equine, parenteral, 250 mg"
     assert parse_hcpcs_line("Lymphocyte immune globulin") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_phrase_parsers_never_raise_and_keep_the_text(text: str) -> None:
+    assert parse_dose(text).text == text
+    assert parse_period(text).text == text
+    operator, count = criteria_operator(text)
+    assert operator in (None, "all", "any", "at_least")
+    assert count is None or count >= 2
+    codes, leftover = parse_icd10_line(text)
+    assert all(code.code for code in codes) and isinstance(leftover, str)
+    parse_hcpcs_line(text)

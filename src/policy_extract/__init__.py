@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING, Any
 from .errors import LoadError, ParseError, PolicyExtractError
 
 if TYPE_CHECKING:
+    from .diff import diff_policies
+    from .lint import lint_policy
     from .model import Policy
     from .pipeline import extract
+    from .render.jinja import render_template
     from .render.json import load_policy as load
     from .render.json import policy_to_json
 
@@ -27,9 +30,12 @@ __all__ = [
     "Policy",
     "PolicyExtractError",
     "__version__",
+    "diff_policies",
     "extract",
+    "lint_policy",
     "load",
     "policy_to_json",
+    "render_template",
 ]
 
 __version__ = "0.1.0"
@@ -39,6 +45,9 @@ _LAZY = {
     "Policy": ("policy_extract.model", "Policy"),
     "load": ("policy_extract.render.json", "load_policy"),
     "policy_to_json": ("policy_extract.render.json", "policy_to_json"),
+    "render_template": ("policy_extract.render.jinja", "render_template"),
+    "diff_policies": ("policy_extract.diff", "diff_policies"),
+    "lint_policy": ("policy_extract.lint", "lint_policy"),
 }
 
 
