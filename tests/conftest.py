@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,3 +24,12 @@ def seed_policy():  # type: ignore[no-untyped-def]
     from policy_extract.pipeline import extract
 
     return extract(SEED)
+
+
+def without_provenance(value: Any) -> Any:
+    """A dumped Policy without ``span`` and ``source``, which differ by input format by design."""
+    if isinstance(value, dict):
+        return {k: without_provenance(v) for k, v in value.items() if k not in ("span", "source")}
+    if isinstance(value, list):
+        return [without_provenance(v) for v in value]
+    return value

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REAL_CORPUS, fixture_documents
+from conftest import REAL_CORPUS, fixture_documents, without_provenance
 from pdfbuild import build_policy_pdf
 from policy_extract.loaders import load_document
 from policy_extract.loaders.markdown import parse_markdown
@@ -20,15 +20,6 @@ from policy_extract.verify import verify_extraction
 
 MARKDOWN_FIXTURES = [p for p in fixture_documents() if p.suffix == ".md"]
 REAL_PDFS = sorted(REAL_CORPUS.glob("*.pdf")) if REAL_CORPUS.is_dir() else []
-
-
-def without_provenance(value: Any) -> Any:
-    """A dumped Policy without ``span`` and ``source``, which differ by format by design."""
-    if isinstance(value, dict):
-        return {k: without_provenance(v) for k, v in value.items() if k not in ("span", "source")}
-    if isinstance(value, list):
-        return [without_provenance(v) for v in value]
-    return value
 
 
 @pytest.fixture(scope="module", params=[(p, layout) for p in MARKDOWN_FIXTURES for layout in "ab"],

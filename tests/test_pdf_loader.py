@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfgen import canvas
 
+from conftest import without_provenance
 from pdfbuild import build_policy_pdf
 from policy_extract.blocks import Document
 from policy_extract.errors import LoadError
@@ -134,15 +135,6 @@ def test_spans_point_at_the_documents_lines(atgam: Document) -> None:
         first_line = atgam.lines[span.line_start - 1]
         assert block.full_text.split()[0] in first_line
         assert span.line_start <= span.line_end <= len(atgam.lines)
-
-
-def without_provenance(value: object) -> object:
-    """A dumped Policy without ``span`` and ``source``, which differ by format."""
-    if isinstance(value, dict):
-        return {k: without_provenance(v) for k, v in value.items() if k not in ("span", "source")}
-    if isinstance(value, list):
-        return [without_provenance(v) for v in value]
-    return value
 
 
 def test_the_pdf_gives_the_same_policy_as_the_markdown(atgam: Document, markdown: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..blocks import Document
 from ..errors import LoadError
+from ._files import read_source_bytes
 
 __all__ = ["SUPPORTED_SUFFIXES", "load_document", "read_text_file"]
 
@@ -37,14 +38,7 @@ def load_document(path: Path) -> Document:
 
 def read_text_file(path: Path) -> tuple[str, str]:
     """The file's text (UTF-8, BOM allowed) and the sha256 of its bytes."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise LoadError(path, "is a directory, not a file") from None
-    except OSError as exc:
-        raise LoadError(path, f"cannot read file: {exc.strerror or exc}") from None
-    if not data.strip():
-        raise LoadError(path, "file is empty")
+    data = read_source_bytes(path)
     if b"\x00" in data[:8192]:
         raise LoadError(path, "file is binary, not text")
     try:

@@ -44,6 +44,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 
 from ..blocks import Document, Furniture
 from ..errors import LoadError
+from ._files import read_source_bytes
 from ._pdf_blocks import build_blocks, join_lines
 from ._pdf_furniture import find_page_furniture
 from ._pdf_lines import (
@@ -84,14 +85,7 @@ def load_pdf(path: Path) -> Document:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        data = Path(path).read_bytes()
-    except IsADirectoryError:
-        raise LoadError(path, "is a directory, not a file") from None
-    except OSError as exc:
-        raise LoadError(path, f"cannot read file: {exc.strerror or exc}") from None
-    if not data.strip():
-        raise LoadError(path, "file is empty")
+    data = read_source_bytes(path)
     if b"%PDF-" not in data[:1024]:
         raise LoadError(path, "not a PDF file (no %PDF header)")
     return data

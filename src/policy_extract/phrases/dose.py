@@ -115,26 +115,30 @@ def _unit_code(word: str) -> TimeUnit:
 
 
 def _split_escalation(text: str) -> tuple[str, Quantity | None]:
-    match = _ESCALATION.search(text)
-    if not match:
+    """``"...; may increase to 10 mg/kg ..."``: the amount, and the text before the clause."""
+    found = _quantity_after(_ESCALATION, text)
+    if found is None:
         return text, None
-    amount = AMOUNT_UNIT.match(text, match.end())
-    if not amount:
-        return text, None
-    quantity = Quantity(
-        value=parse_number(amount.group("amount")), unit=canonical_unit(amount.group("unit"))
-    )
-    return text[: match.start()], quantity
+    start, _end, quantity = found
+    return text[:start], quantity
 
 
 def _split_maximum(text: str) -> tuple[str, Quantity | None]:
-    match = _MAXIMUM.search(text)
-    if not match:
+    """``"(maximum 800 mg per infusion)"``: the cap, and the text without it."""
+    found = _quantity_after(_MAXIMUM, text)
+    if found is None:
         return text, None
-    amount = AMOUNT_UNIT.match(text, match.end())
-    if not amount:
-        return text, None
+    start, end, quantity = found
+    return text[:start] + text[end:], quantity
+
+
+def _quantity_after(lead: re.Pattern[str], text: str) -> tuple[int, int, Quantity] | None:
+    """Where ``lead`` followed directly by an amount and unit starts and ends, and the amount."""
+    match = lead.search(text)
+    amount = AMOUNT_UNIT.match(text, match.end()) if match else None
+    if match is None or amount is None:
+        return None
     quantity = Quantity(
         value=parse_number(amount.group("amount")), unit=canonical_unit(amount.group("unit"))
     )
-    return text[: match.start()] + text[amount.end() :], quantity
+    return match.start(), amount.end(), quantity
