@@ -17,7 +17,7 @@ from ._diff_match import align, name_matcher, word_matcher
 from ._diff_words import clip, same, word_diff
 
 ChangeKind = Literal["added", "removed", "changed"]
-Impact = Literal["narrows", "broadens", "editorial"]
+Impact = Literal["narrows", "broadens", "editorial", "unclassified"]
 
 
 class Change(BaseModel):

@@ -230,22 +230,25 @@ def _diff_condition(rec: Recorder, a: ConditionCoverage, b: ConditionCoverage) -
 
 
 def _diff_outline(rec: Recorder, old: Policy, new: Policy) -> None:
-    """Sections by heading, then blocks by text; editorial, as the wording carries the meaning."""
+    """Sections by heading, then blocks by text. The tool cannot tell what a paragraph of an
+    unknown template means for coverage, so these changes are ``unclassified``: a reviewer must
+    read them, and an "editorial" filter never hides them."""
     a, b = old.outline, new.outline
     headings = ([s.heading or "" for s in a], [s.heading or "" for s in b])
     for pair in align(*headings, name_matcher, 0.6):
         match pair:
             case (None, int(j)):
                 summary = f"Added section: {_heading(b[j].heading)} ({len(b[j].blocks)} blocks)"
-                rec.added(f"outline[{j}]", b[j], summary, "editorial")
+                rec.added(f"outline[{j}]", b[j], summary, "unclassified")
             case (int(i), None):
                 summary = f"Removed section: {_heading(a[i].heading)} ({len(a[i].blocks)} blocks)"
-                rec.removed(f"outline[{i}]", a[i], summary, "editorial")
+                rec.removed(f"outline[{i}]", a[i], summary, "unclassified")
             case (int(i), int(j)):
                 path, title = f"outline[{j}]", _heading(b[j].heading)
                 if not same(a[i].heading, b[j].heading):
                     summary = f"Renamed section {_heading(a[i].heading)} to {title}"
-                    rec.changed(f"{path}.heading", (a[i].heading, b[j].heading), summary)
+                    headings_pair = (a[i].heading, b[j].heading)
+                    rec.changed(f"{path}.heading", headings_pair, summary, "unclassified")
                 _diff_blocks(rec, f"{path}.blocks", a[i].blocks, b[j].blocks, title)
 
 
@@ -261,16 +264,22 @@ def _diff_blocks(
         match pair:
             case (None, int(j)):
                 summary = f"{title}: Added {_block_noun(new[j])}: {clip(new[j].text)}"
-                rec.added(f"{path}[{j}]", new[j], summary, "editorial")
+                rec.added(f"{path}[{j}]", new[j], summary, "unclassified")
             case (int(i), None):
                 summary = f"{title}: Removed {_block_noun(old[i])}: {clip(old[i].text)}"
-                rec.removed(f"{path}[{i}]", old[i], summary, "editorial")
+                rec.removed(f"{path}[{i}]", old[i], summary, "unclassified")
             case (int(i), int(j)):
                 x, y, noun = old[i], new[j], _block_noun(new[j])
                 if not same(x.text, y.text):
                     summary = f"{title}: Revised {noun}: {word_diff(x.text, y.text)}"
                     changelog = f"{title}: Revised {noun}: {y.text}"
-                    rec.changed(f"{path}[{j}]", (x.text, y.text), summary, changelog=changelog)
+                    rec.changed(
+                        f"{path}[{j}]",
+                        (x.text, y.text),
+                        summary,
+                        "unclassified",
+                        changelog=changelog,
+                    )
                 _diff_blocks(rec, f"{path}[{j}].children", x.children, y.children, title)
 
 

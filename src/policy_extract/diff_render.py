@@ -58,7 +58,7 @@ def _counts(diff: PolicyDiff) -> str:
     n = len(diff.changes)
     if not n:
         return "No changes."
-    tally = {impact: 0 for impact in ("narrows", "broadens", "editorial")}
+    tally = {impact: 0 for impact in ("narrows", "broadens", "editorial", "unclassified")}
     for change in diff.changes:
         tally[change.impact] += 1
     parts = ", ".join(f"{count} {impact}" for impact, count in tally.items() if count)
@@ -155,6 +155,7 @@ ul { list-style: none; padding-left: 0; } li { margin: 0.6rem 0; }
 .narrows { background: #fde2e1; color: #8a1c14; }
 .broadens { background: #dcf5e3; color: #145a2a; }
 .editorial { background: #eceff3; color: #444; }
+.unclassified { background: #fff4d6; color: #6b4b00; }
 .kind { color: #666; font-size: 0.85em; margin-right: 0.3rem; }
 del { background: #fdd; color: #a00; text-decoration: line-through; }
 ins { background: #dfd; color: #060; text-decoration: none; }
