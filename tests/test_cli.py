@@ -152,3 +152,14 @@ def test_convert_can_add_icd10_descriptions_and_expand_ranges(tmp_path: Path) ->
     assert spondylitis["expanded"][0] == "M45.0" and spondylitis["expanded"][-1] == "M45.9"
     crohns_first = data["coverage"][1]["icd10"][0]
     assert crohns_first["description"] == "Crohn's disease of small intestine without complications"
+
+
+def test_outputs_are_ordinary_readable_files(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    run("convert", str(SEED), "-o", str(tmp_path))
+    mode = stat.S_IMODE((tmp_path / "atgam.json").stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask
