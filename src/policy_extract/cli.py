@@ -27,6 +27,24 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"policy-extract {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Turn payer drug policies (PDF, Markdown, text) into validated, source-grounded JSON."""
+
+
 def main() -> None:
     """Console-script entry point."""
     # pdfminer logs recoverable oddities of real PDFs as warnings; they are not the user's concern.
@@ -63,12 +81,18 @@ def convert(
         float, typer.Option(min=0, help="Seconds allowed per document (0: no limit).")
     ] = 120.0,
     icd10_descriptions: Annotated[
-        bool, typer.Option(help="Add ICD-10-CM descriptions from the offline code set.")
+        bool,
+        typer.Option(
+            "--icd10-descriptions", help="Add ICD-10-CM descriptions from the offline code set."
+        ),
     ] = False,
     expand_icd_ranges: Annotated[
-        bool, typer.Option(help="List each ICD-10 range's billable codes in 'expanded'.")
+        bool,
+        typer.Option(
+            "--expand-icd-ranges", help="List each ICD-10 range's billable codes in 'expanded'."
+        ),
     ] = False,
-    strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
 ) -> None:
     """Convert policies to OUTPUT/<name>.json (and summaries with --format json,md,html)."""
@@ -122,14 +146,6 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[object], None]
     with Progress(transient=True) as progress:
         task = progress.add_task("converting", total=total)
         yield lambda _result: progress.advance(task)
-
-
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of the output (contract v1)."""
-    from .render.json import policy_json_schema
-
-    sys.stdout.write(policy_json_schema())
 
 
 @app.command()
@@ -286,3 +302,11 @@ def _verify_table(report: VerifyReport) -> str:
     )
     lines.append(f"  {verdict}")
     return "\n".join(lines)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the output (contract v1)."""
+    from .render.json import policy_json_schema
+
+    sys.stdout.write(policy_json_schema())
