@@ -17,6 +17,12 @@ Status: | Revised | Last Review Date: | March 8, 2024
 1. Coverage requires a diagnosis of moderate-to-severe atopic dermatitis
    - a. Prescribed by a dermatologist
 
+# Coding information
+
+J0585 | Injection, onabotulinumtoxinA, 1 unit | Botox
+
+J0897 – Injection, denosumab, 1 mg
+
 # References
 
 1. Simpson EL, et al. Two phase 3 trials of dupilumab. N Engl J Med. 2016. <https://doi.org/10.1056/NEJMoa1610020>
@@ -39,3 +45,14 @@ def test_unknown_template_keeps_everything_in_the_outline_and_says_so() -> None:
     (item,) = criteria.blocks
     assert item.label == "1."
     assert [child.text for child in item.children] == ["Prescribed by a dermatologist"]
+
+
+def test_hcpcs_codes_are_read_from_coding_tables_of_any_template() -> None:
+    policy = extract_document(parse_markdown(OTHER_PAYER, path="other.md"))
+    assert [(h.code, h.description) for h in policy.drug_details.hcpcs] == [
+        ("J0585", "Injection, onabotulinumtoxinA, 1 unit"),
+        ("J0897", "Injection, denosumab, 1 mg"),
+    ]
+    assert policy.drug_details.hcpcs[0].text == (
+        "J0585 | Injection, onabotulinumtoxinA, 1 unit | Botox"
+    )

@@ -62,3 +62,15 @@ def test_real_payer_pdf_converts_with_nothing_lost(path: Path) -> None:
     report = verify_extraction(extraction)
     lost = [(c.page, c.line, c.text) for c in report.lines if c.claim == "lost"]
     assert lost == []
+
+
+@pytest.mark.skipif(not REAL_PDFS, reason=f"real payer corpus not found at {REAL_CORPUS}")
+def test_real_pdf_coding_table_gives_hcpcs_codes() -> None:
+    path = REAL_CORPUS / "cigna_ocrelizumab_ocrevus_IP0212_eff2025-11-01.pdf"
+    if not path.exists():
+        pytest.skip(f"{path.name} not in the real corpus")
+    policy = run_pipeline(load_document(path)).policy
+    assert [(h.code, h.description) for h in policy.drug_details.hcpcs] == [
+        ("J2350", "Injection, ocrelizumab, 1 mg")
+    ]
+    assert policy.title == "Ocrevus"

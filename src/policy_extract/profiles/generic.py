@@ -10,8 +10,9 @@ import re
 from collections.abc import Sequence
 
 from ..blocks import Block, Furniture
-from ..model import Policy, Reference
+from ..model import Hcpcs, Policy, Reference
 from ..outline import Section, build_sections
+from ..phrases import parse_hcpcs_line
 from ._common import (
     Findings,
     find_urls,
@@ -62,6 +63,7 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
     if policy.title and "(" in policy.title:
         policy.drug = parse_drug_names(policy.title)  # "Dupixent (dupilumab)"
     policy.references = _references(sections)
+    policy.drug_details.hcpcs = _hcpcs_codes(blocks)
     policy.review_history.last_annual_review = _review_date(blocks)
     findings.warn(
         "template-not-recognised",
@@ -117,6 +119,31 @@ def _references(sections: Sequence[Section]) -> list[Reference]:
                 )
             )
     return references
+
+
+_HCPCS_ROW = re.compile(r"^[A-Z]\d{4}\b")
+
+
+def _hcpcs_codes(blocks: Sequence[Block]) -> list[Hcpcs]:
+    """HCPCS Level II codes from lines that start with one (coding tables), first mention kept.
+
+    The description is the rest of the code's own cell, or the next cell when the code stands
+    alone in its cell; ``text`` keeps the whole row."""
+    codes: dict[str, Hcpcs] = {}
+    for block in blocks:
+        text = block.full_text
+        if not _HCPCS_ROW.match(text):
+            continue
+        cells = text.split(" | ")
+        code = parse_hcpcs_line(cells[0])
+        if code is None or code.code in codes:
+            continue
+        # "J0585 | Injection, ..." (a table row): the description is the next cell.
+        description = code.description or (cells[1] if len(cells) > 1 else None)
+        codes[code.code] = Hcpcs(
+            code=code.code, description=description, text=text, span=block.span
+        )
+    return list(codes.values())
 
 
 def _review_date(blocks: Sequence[Block]) -> str | None:
