@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 __all__ = [
+    "PAGE_NUMBER",
     "Block",
     "BlockKind",
     "Document",
@@ -111,6 +112,11 @@ class Document:
     pages: int | None = None
     furniture: list[Furniture] = field(default_factory=list)
 
+
+# A page-number line: "Page 2 of 4", "Page: 2", "2 of 4", "2/4", "- 3 -", "– 3 –", "7".
+PAGE_NUMBER = re.compile(
+    r"^(?:page\s*:?\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.I
+)
 
 # A list label at the start of an item's text: "1.", "a.", "ii.", "10)", "(b)".
 _LABEL = re.compile(r"^(?:\(([0-9]{1,3}|[a-zA-Z]{1,5})\)|([0-9]{1,3}|[a-zA-Z]{1,5})[.)])\s+(?=\S)")

@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .blocks import Block, Furniture
+from .blocks import PAGE_NUMBER, Block, Furniture
 
-__all__ = ["PAGE_NUMBER", "normalise_line", "remove_page_furniture"]
-
-PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$", re.I)
+__all__ = ["normalise_line", "remove_page_furniture"]
 
 
 def normalise_line(text: str) -> str:

@@ -11,12 +11,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from ..blocks import PAGE_NUMBER
 from ._pdf_lines import Line, Page
 
 _DIGITS = re.compile(r"\d+")
-_PAGE_NUMBER = re.compile(
-    r"^(?:page\s*:?\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.I
-)
 _EDGE = 0.10  # the outer band of the page height where furniture lives
 _CHAIN_EDGE = 0.20  # how far in a run of furniture may reach
 _SAME_HEIGHT = 4.0  # points: a running header sits at the same height on every page
@@ -35,7 +33,7 @@ def find_page_furniture(pages: Sequence[Page]) -> dict[int, str]:
                 if offset > _CHAIN_EDGE * (page.bottom - page.top) or line.number in found:
                     break
                 reason = None
-                if outer and after_furniture and _PAGE_NUMBER.match(line.text):
+                if outer and after_furniture and PAGE_NUMBER.match(line.text):
                     reason = "page-number"
                 elif outer or after_furniture:
                     needed = strict if outer else max(3, strict)
