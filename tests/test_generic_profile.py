@@ -27,6 +27,10 @@ J0897 – Injection, denosumab, 1 mg
 
 1. Simpson EL, et al. Two phase 3 trials of dupilumab. N Engl J Med. 2016. <https://doi.org/10.1056/NEJMoa1610020>
 2. Package insert, 2024.
+
+Policy History
+
+March 2024 | Annual review and reference update
 """
 
 
@@ -39,6 +43,11 @@ def test_unknown_template_keeps_everything_in_the_outline_and_says_so() -> None:
         (1, "https://doi.org/10.1056/NEJMoa1610020"),
         (2, None),
     ]
+    # The history table under the list has no heading of its own: it stays in the outline only.
+    references = next(s for s in policy.outline if s.heading == "References")
+    assert [b.text for b in references.blocks][
+        -1
+    ] == "March 2024 | Annual review and reference update"
     assert policy.coverage == []
     assert [w.code for w in policy.warnings] == ["template-not-recognised"]
     criteria = next(s for s in policy.outline if s.heading == "Clinical criteria")

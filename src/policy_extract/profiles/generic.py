@@ -103,12 +103,18 @@ def _title(blocks: Sequence[Block]) -> str | None:
 
 
 def _references(sections: Sequence[Section]) -> list[Reference]:
+    """Entries of a References section. Where the entries are numbered, only numbered nodes are
+    references: a section without a heading of its own (a policy-history table, a copyright
+    notice) often runs on after the list, and stays in the outline."""
     references: list[Reference] = []
     for section in sections:
         if section.heading is None or not _REFERENCES.match(section.heading.full_text):
             continue
+        numbered = any((node.label or "").isdigit() for node in section.nodes)
         for node in section.nodes:
             label = node.label
+            if numbered and not (label or "").isdigit():
+                continue
             urls = find_urls(node.block)
             references.append(
                 Reference(
