@@ -23,7 +23,9 @@ def diff_criteria(rec: Recorder, path: str, a: CriteriaNode | None, b: CriteriaN
 def _diff_node(rec: Recorder, path: str, a: CriteriaNode, b: CriteriaNode) -> None:
     if not same(a.text, b.text):
         summary = f"Revised criterion: {word_diff(a.text, b.text)}"
-        rec.changed(path, (a.text, b.text), summary, changelog=f"Revised criterion: {b.text}")
+        # New words in a criterion may widen or narrow it; only a reader can tell.
+        changelog = f"Revised criterion: {b.text}"
+        rec.changed(path, (a.text, b.text), summary, "unclassified", changelog=changelog)
     _diff_operator(rec, path, a, b)
     texts = ([c.text for c in a.children], [c.text for c in b.children])
     for pair in align(*texts, word_matcher, 0.5):

@@ -23,9 +23,11 @@ Rules a reviewer can notice:
 * **Impact.** ``narrows``: a criterion added under all-of (or removed from any-of), any -> all,
   min_count up, a dose amount, frequency or cap lowered, a period shortened or fewer doses, a code,
   condition, dose, period or place of service removed, prior authorization newly required.
-  ``broadens``: the opposites. ``editorial``: references, review history, front matter, outline
-  text, and rewording whose structured values are equal (a reworded criterion is editorial: the
-  word diff in the summary is for the reviewer to judge). A structured change whose direction
+  ``broadens``: the opposites. ``editorial``: references, review history, front matter, and
+  rewording of doses or periods whose structured values are equal. ``unclassified``: a reworded
+  criterion and any change in the outline of an unknown template: new words may widen or narrow
+  coverage and only a reader can tell (the word diff is in the summary). A structured change whose
+  direction
   cannot be told (unit, route, ``applies_when``, phase) and a change that both narrows and
   broadens count as ``narrows``, so that they are never filtered out as editorial.
 """
