@@ -441,3 +441,20 @@ def test_json_report_is_stable_and_complete(many_problems: list[Finding]) -> Non
         "page": None,
         "line": 72,
     }
+
+
+def test_at_least_more_than_the_sub_criteria_is_an_error(tmp_path: Path) -> None:
+    findings = lint_file(
+        edited_seed(tmp_path, ("3. One of the following:", "3. At least three of the following:"))
+    )
+    finding = only(findings, "criteria-count-unreachable")
+    assert (finding.severity, finding.location) == ("error", "lines 141-143")
+    assert finding.path == "coverage[4].criteria.children[2]"
+    assert "at least 3 of 2" in finding.message
+
+
+def test_a_code_listed_twice_for_one_condition_is_a_warning(tmp_path: Path) -> None:
+    findings = lint_file(edited_seed(tmp_path, ("D61.9", "D61.9, D61.9")))
+    finding = only(findings, "icd10-duplicate")
+    assert (finding.severity, finding.location) == ("warning", "line 91")
+    assert finding.path == "coverage[1].icd10[1]"

@@ -20,10 +20,8 @@ Code sets:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -40,6 +38,7 @@ from .lint_codes import (
     load_hcpcs_file,
 )
 from .lint_codes import finding_at as _finding
+from .lint_render import render_findings_json, render_findings_text
 from .loaders import load_document
 from .model import CriteriaNode, Policy
 from .pipeline import run_pipeline
@@ -264,6 +263,35 @@ def check_criteria_repeated_phrase(context: LintContext) -> Iterator[Finding]:
                 )
 
 
+def check_at_least_reachable(context: LintContext) -> Iterator[Finding]:
+    """ "At least N of the following" needs N sub-criteria to choose from."""
+    for c, coverage in enumerate(context.policy.coverage):
+        if coverage.criteria is None:
+            continue
+        for path, node in _criteria_nodes(coverage.criteria, f"coverage[{c}].criteria"):
+            if node.operator == "at_least" and (node.min_count or 0) > len(node.children):
+                message = f"asks for at least {node.min_count} of {len(node.children)} sub-criteria"
+                hint = "add the missing sub-criteria or lower the count"
+                yield _finding(
+                    "error", "criteria-count-unreachable", message, hint, path, node.span
+                )
+
+
+def check_icd10_duplicates(context: LintContext) -> Iterator[Finding]:
+    """The same ICD-10 code listed twice for one condition."""
+    for c, coverage in enumerate(context.policy.coverage):
+        seen: set[str] = set()
+        for i, entry in enumerate(coverage.icd10):
+            key = entry.code.upper().replace(".", "")
+            if key in seen:
+                message = f"{entry.code!r} is listed more than once for {coverage.condition!r}"
+                path = f"coverage[{c}].icd10[{i}]"
+                yield _finding(
+                    "warning", "icd10-duplicate", message, "remove the repeat", path, entry.span
+                )
+            seen.add(key)
+
+
 def _reads_template_fields(policy: Policy) -> bool:
     # The generic profile fills only title, references, review date and outline: an empty
     # field there says nothing about the document.
@@ -355,6 +383,8 @@ CHECKS: list[Check] = [
     check_dose_units,
     check_periods_readable,
     check_criteria_repeated_phrase,
+    check_at_least_reachable,
+    check_icd10_duplicates,
     check_places_of_service,
     check_references_present,
     check_how_supplied,
@@ -363,57 +393,3 @@ CHECKS: list[Check] = [
     check_unparsed,
 ]
 """Every check, in the order run; ``lint_policy`` sorts what they find into file order."""
-
-
-# --- Rendering ---------------------------------------------------------------------------------
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _tally(findings: Sequence[Finding]) -> tuple[int, int]:
-    errors = sum(1 for f in findings if f.severity == "error")
-    return errors, len(findings) - errors
-
-
-def render_findings_text(
-    results: list[tuple[str, list[Finding]]], *, code_set: str | None = None
-) -> str:
-    """Findings grouped by file, errors before warnings, and a total line."""
-    lines: list[str] = []
-    for path, findings in results:
-        errors, warnings = _tally(findings)
-        lines.append(f"{path}: {_count(errors, 'error')}, {_count(warnings, 'warning')}")
-        for severity in ("error", "warning"):
-            for f in (f for f in findings if f.severity == severity):
-                where = f.location or "(no location)"
-                lines.append(f"  {severity} {where}: {f.code}: {f.message} [{f.path}]")
-                if f.hint:
-                    lines.append(f"      hint: {f.hint}")
-    errors, warnings = _tally([f for _, findings in results for f in findings])
-    total = f"{_count(len(results), 'file')} linted: {_count(errors, 'error')}, "
-    total += _count(warnings, "warning")
-    if code_set:
-        total += f"; code set {code_set}"
-    lines.append(total)
-    return "\n".join(lines) + "\n"
-
-
-def render_findings_json(
-    results: list[tuple[str, list[Finding]]], *, code_set: str | None = None
-) -> str:
-    """Findings as stable, pretty JSON: ``{code_sets, files: [{path, errors, warnings,
-    findings}], total}``."""
-    files = []
-    for path, findings in results:
-        errors, warnings = _tally(findings)
-        entries = [asdict(f) for f in findings]
-        files.append({"path": path, "errors": errors, "warnings": warnings, "findings": entries})
-    errors, warnings = _tally([f for _, findings in results for f in findings])
-    document = {
-        "code_sets": {"icd10": code_set},
-        "files": files,
-        "total": {"files": len(results), "errors": errors, "warnings": warnings},
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
