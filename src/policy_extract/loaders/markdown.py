@@ -18,7 +18,7 @@ from ..blocks import Block, Document, Span, split_list_label
 
 __all__ = ["parse_markdown"]
 
-_PARSER = MarkdownIt("commonmark")
+_PARSER = MarkdownIt("commonmark").enable("table")
 # A paragraph made only of adjacent bold runs: "**Condition****Meets ...:**" is two headings.
 _BOLD_RUN = r"\*\*(?:(?!\*\*).)+?\*\*"
 _ONLY_BOLD_RUNS = re.compile(rf"^(?:{_BOLD_RUN}\s*)+$")
@@ -38,8 +38,11 @@ def parse_markdown(text: str, *, path: str = "<string>", sha256: str = "") -> Do
 def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
     list_depth = 0
     item_marker: str | None = None
+    tokens = _collapse_table_rows(tokens)
     for index, token in enumerate(tokens):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
+        if token.type == "table_row" and token.map is not None:
+            yield Block("paragraph", token.content, _span(token))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
@@ -58,6 +61,27 @@ def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
                 )
             else:
                 yield from _paragraph_blocks(token, in_list=bool(list_depth))
+
+
+def _collapse_table_rows(tokens: list[Token]) -> list[Token]:
+    """Each table row becomes one ``table_row`` token: its cells joined with " | " (as the PDF
+    loader writes rows), with the row's line map."""
+    result: list[Token] = []
+    row: Token | None = None
+    cells: list[str] = []
+    for token in tokens:
+        if token.type == "tr_open":
+            row, cells = Token("table_row", "", 0, map=token.map), []
+        elif token.type == "tr_close" and row is not None:
+            row.content = " | ".join(cells)
+            result.append(row)
+            row = None
+        elif row is not None:
+            if token.type == "inline":
+                cells.append(_plain(token))
+        else:
+            result.append(token)
+    return result
 
 
 def _verbatim_blocks(token: Token) -> Iterator[Block]:
