@@ -36,6 +36,7 @@ from .lint_codes import (
     expand_icd10_range,
     icd10_release,
     load_hcpcs_file,
+    normalise_icd10,
 )
 from .lint_codes import finding_at as _finding
 from .lint_render import render_findings_json, render_findings_text
@@ -248,33 +249,30 @@ def _criteria_nodes(node: CriteriaNode, path: str) -> Iterator[tuple[str, Criter
         yield from _criteria_nodes(child, f"{path}.children[{i}]")
 
 
+def _every_criterion(policy: Policy) -> Iterator[tuple[str, CriteriaNode]]:
+    """(JSON path, node) of every criteria node of every condition, in document order."""
+    for c, coverage in enumerate(policy.coverage):
+        if coverage.criteria is not None:
+            yield from _criteria_nodes(coverage.criteria, f"coverage[{c}].criteria")
+
+
 def check_criteria_repeated_phrase(context: LintContext) -> Iterator[Finding]:
     """A phrase said twice inside one criterion is usually a copy-and-paste slip."""
-    for c, coverage in enumerate(context.policy.coverage):
-        if coverage.criteria is None:
-            continue
-        for path, node in _criteria_nodes(coverage.criteria, f"coverage[{c}].criteria"):
-            phrase = repeated_phrase(node.text)
-            if phrase:
-                message = f"{phrase!r} appears twice in this criterion"
-                hint = "delete the repeated words"
-                yield _finding(
-                    "warning", "criterion-repeated-phrase", message, hint, path, node.span
-                )
+    for path, node in _every_criterion(context.policy):
+        phrase = repeated_phrase(node.text)
+        if phrase:
+            message = f"{phrase!r} appears twice in this criterion"
+            hint = "delete the repeated words"
+            yield _finding("warning", "criterion-repeated-phrase", message, hint, path, node.span)
 
 
 def check_at_least_reachable(context: LintContext) -> Iterator[Finding]:
-    """ "At least N of the following" needs N sub-criteria to choose from."""
-    for c, coverage in enumerate(context.policy.coverage):
-        if coverage.criteria is None:
-            continue
-        for path, node in _criteria_nodes(coverage.criteria, f"coverage[{c}].criteria"):
-            if node.operator == "at_least" and (node.min_count or 0) > len(node.children):
-                message = f"asks for at least {node.min_count} of {len(node.children)} sub-criteria"
-                hint = "add the missing sub-criteria or lower the count"
-                yield _finding(
-                    "error", "criteria-count-unreachable", message, hint, path, node.span
-                )
+    """An "at least N of the following" needs N sub-criteria to choose from."""
+    for path, node in _every_criterion(context.policy):
+        if node.operator == "at_least" and (node.min_count or 0) > len(node.children):
+            message = f"asks for at least {node.min_count} of {len(node.children)} sub-criteria"
+            hint = "add the missing sub-criteria or lower the count"
+            yield _finding("error", "criteria-count-unreachable", message, hint, path, node.span)
 
 
 def check_icd10_duplicates(context: LintContext) -> Iterator[Finding]:
@@ -282,7 +280,7 @@ def check_icd10_duplicates(context: LintContext) -> Iterator[Finding]:
     for c, coverage in enumerate(context.policy.coverage):
         seen: set[str] = set()
         for i, entry in enumerate(coverage.icd10):
-            key = entry.code.upper().replace(".", "")
+            key = normalise_icd10(entry.code)
             if key in seen:
                 message = f"{entry.code!r} is listed more than once for {coverage.condition!r}"
                 path = f"coverage[{c}].icd10[{i}]"
