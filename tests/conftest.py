@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +35,13 @@ def without_provenance(value: Any) -> Any:
     if isinstance(value, list):
         return [without_provenance(v) for v in value]
     return value
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m policy_extract ARGS`` as a user runs it: captured output, exit code kept."""
+    return subprocess.run(
+        [sys.executable, "-m", "policy_extract", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SEED, fixture_documents
+from conftest import SEED, fixture_documents, run_cli
 
 
 def convert(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "policy_extract", "convert", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_cli("convert", *args)
 
 
 def files_under(folder: Path) -> dict[str, bytes]:

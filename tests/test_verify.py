@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SEED, fixture_documents
+from conftest import SEED, fixture_documents, run_cli
 from policy_extract.loaders import load_document
 from policy_extract.pipeline import run_pipeline
 from policy_extract.verify import verify_extraction
@@ -56,12 +55,7 @@ def test_injected_unknown_block_is_kept_warned_and_fails_verify(tmp_path: Path) 
 
 
 def run_verify(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "policy_extract", "verify", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_cli("verify", *args)
 
 
 def test_verify_command_exit_codes_and_report(tmp_path: Path) -> None:
