@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED
-from policy_extract import lint_codes
 from policy_extract.errors import LoadError
 from policy_extract.lint import (
     CHECKS,
@@ -27,6 +26,7 @@ from policy_extract.lint import (
     render_findings_text,
     repeated_phrase,
 )
+from policy_extract.lint import codes as lint_codes
 from policy_extract.model import Hcpcs, Policy, Source
 from policy_extract.pipeline import extract
 

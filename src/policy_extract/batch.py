@@ -155,7 +155,7 @@ def _enrich(policy: Policy, options: Options) -> Policy:
     """ICD-10 descriptions and range expansion from the offline code set, when asked for."""
     if not (options.icd10_descriptions or options.expand_icd_ranges):
         return policy
-    from .lint_codes import annotate_icd10, expand_icd10_ranges, icd10_release
+    from .lint.codes import annotate_icd10, expand_icd10_ranges, icd10_release
 
     if options.icd10_descriptions:
         policy = annotate_icd10(policy)

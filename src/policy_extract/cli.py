@@ -217,8 +217,13 @@ def lint(
 ) -> None:
     """Check policies for authors: code sets and consistency. Exit 1 on any error."""
     from .batch import collect_jobs
-    from .lint import icd10_release, lint_file, render_findings_json, render_findings_text
-    from .lint_codes import load_hcpcs_file
+    from .lint import (
+        icd10_release,
+        lint_file,
+        load_hcpcs_file,
+        render_findings_json,
+        render_findings_text,
+    )
 
     if fmt not in ("text", "json"):
         _fail(f"unknown --format {fmt!r}; choose from text, json", 2)

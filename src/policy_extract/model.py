@@ -169,6 +169,8 @@ class Source(_Model):
     pages: int | None = None
     furniture: list[str] = Field(default_factory=list)
     profile: str | None = None
+    # Why that profile was chosen: the evidence its match found, as short strings.
+    profile_evidence: list[str] = Field(default_factory=list)
     code_sets: dict[str, str] = Field(default_factory=dict)  # e.g. {"icd10": "ICD-10-CM ..."}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from .errors import ParseError
 from .furniture import remove_page_furniture
 from .loaders import load_document
 from .model import Policy, Source
-from .profiles import bsc, generic
+from .profiles import choose_profile, generic
 
 __all__ = ["Extraction", "extract", "extract_document", "run_pipeline"]
 
@@ -36,16 +36,22 @@ def extract_document(document: Document) -> Policy:
     return run_pipeline(document).policy
 
 
-def run_pipeline(document: Document) -> Extraction:
-    """Choose the profile, remove furniture, read the Policy and stamp its ``source``."""
+def run_pipeline(
+    document: Document, disabled_profiles: Collection[str] | None = None
+) -> Extraction:
+    """Choose the profile, remove furniture, read the Policy and stamp its ``source``.
+
+    ``disabled_profiles`` switches template profiles off by name (default: from the
+    ``POLICY_EXTRACT_DISABLE_PROFILES`` environment variable).
+    """
     blocks = document.blocks
     if not blocks or not generic.looks_like_policy(blocks):
         raise ParseError(
             document.path, "not a drug policy (no policy, coverage or drug wording found)"
         )
-    profile = bsc if bsc.matches(blocks) else generic
+    profile, evidence = choose_profile(blocks, disabled_profiles)
     content, removed = remove_page_furniture(
-        blocks, profile.find_title(blocks), profile.FOOTER_PATTERNS
+        blocks, profile.find_title(blocks), profile.footer_patterns
     )
     furniture = _in_reading_order([*document.furniture, *removed])
     policy, findings = profile.read_policy(content, furniture)
@@ -55,7 +61,8 @@ def run_pipeline(document: Document) -> Extraction:
         sha256=document.sha256,
         pages=document.pages,
         furniture=sorted({item.text for item in furniture}),
-        profile=profile.NAME,
+        profile=profile.name,
+        profile_evidence=list(evidence.evidence),
     )
     policy.warnings = findings.warnings
     policy.unparsed = findings.unparsed

@@ -21,6 +21,7 @@ from ..phrases import (
     parse_hcpcs_line,
 )
 from ._common import Findings, find_urls, flatten_node_text, node_span, parse_drug_names
+from .base import NO_MATCH, Match, Profile
 from .bsc_coverage import (
     Reader,
     Rule,
@@ -34,7 +35,15 @@ from .bsc_coverage import (
     start_coverage,
 )
 
-__all__ = ["FOOTER_PATTERNS", "NAME", "find_title", "is_structure", "matches", "read_policy"]
+__all__ = [
+    "FOOTER_PATTERNS",
+    "NAME",
+    "PROFILE",
+    "find_title",
+    "is_structure",
+    "match",
+    "read_policy",
+]
 
 NAME = "bsc"
 FOOTER_PATTERNS = (
@@ -76,10 +85,16 @@ _KNOWN_HEADINGS = (
 _SIGNATURE = (CONDITIONS_LISTED, COVERAGE_CRITERIA, CRITERIA_INTRO, DOSES, PERIODS, ICD10)
 
 
-def matches(blocks: Sequence[Block]) -> bool:
-    """True when the document reads as this template: most signature headings are present."""
-    found = {p.pattern for b in blocks for p in _SIGNATURE if p.match(b.full_text)}
-    return len(found) >= 4
+def match(blocks: Sequence[Block]) -> Match:
+    """Most signature headings present: the score is the share found (at least 4 of 6)."""
+    found: dict[str, str] = {}
+    for block in blocks:
+        for pattern in _SIGNATURE:
+            if pattern.pattern not in found and pattern.match(block.full_text):
+                found[pattern.pattern] = f"heading {block.full_text.strip()!r}"
+    if len(found) < 4:
+        return NO_MATCH
+    return Match(len(found) / len(_SIGNATURE), tuple(found.values()))
 
 
 def find_title(blocks: Sequence[Block]) -> str | None:
@@ -311,3 +326,6 @@ SECTION_RULES: list[tuple[re.Pattern[str], Rule]] = [
     (REFERENCES, _read_references),
     (REVIEW_HISTORY, _read_review_history),
 ]
+
+
+PROFILE = Profile(NAME, match, find_title, read_policy, is_structure, FOOTER_PATTERNS)

@@ -21,10 +21,12 @@ from ._common import (
     outline_from_sections,
     parse_drug_names,
 )
+from .base import Match, Profile
 
 __all__ = [
     "FOOTER_PATTERNS",
     "NAME",
+    "PROFILE",
     "find_title",
     "is_structure",
     "looks_like_policy",
@@ -158,3 +160,11 @@ def _review_date(blocks: Sequence[Block]) -> str | None:
         if match:
             return match.group("date")
     return None
+
+
+def match(blocks: Sequence[Block]) -> Match:
+    """Any policy: the reader of last resort, chosen when no template profile matches."""
+    return Match(0.0, ("no template profile matched",))
+
+
+PROFILE = Profile(NAME, match, find_title, read_policy, is_structure, FOOTER_PATTERNS)

@@ -1,6 +1,6 @@
 """Word-level text comparison for the policy diff: word diffs, clipped summaries, equality.
 
-``word_diff`` is the one-line ``[-old-]{+new+}`` form used in change summaries; ``diff_render``
+``word_diff`` is the one-line ``[-old-]{+new+}`` form used in change summaries; ``render``
 builds its html ``<del>`` / ``<ins>`` from ``word_segments``.
 """
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from .lint_codes import Finding
+from .codes import Finding
 
 __all__ = ["render_findings_json", "render_findings_text"]
 

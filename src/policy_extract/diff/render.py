@@ -21,7 +21,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .diff import Change, DiffFormat, PolicyDiff, word_segments
+from .changes import Change, DiffFormat, PolicyDiff
+from .words import word_segments
 
 __all__ = ["render_diff"]
 

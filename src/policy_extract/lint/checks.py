@@ -1,22 +1,4 @@
-"""Lint for policy authors: code-set validation and consistency checks on a Policy.
-
-``lint_policy(policy)`` runs every check in ``CHECKS`` (small functions with one signature) and
-returns ``Finding`` entries in file order. Errors are what a claims or prior-authorization system
-would trip over (an invalid or malformed code, a listed condition without criteria, a dose
-without a unit); warnings are what a reviewer should look at (a category where a billable code
-belongs, a repeated phrase, an empty section).
-
-Code sets:
-
-* ICD-10-CM: offline, from the ``simple-icd-10-cm`` package; ``icd10_release()`` names the
-  release it ships (imported on first use: the import takes over a second).
-* HCPCS Level II: format only, unless a code list is given. The list is the CMS release file:
-  on the CMS "HCPCS Quarterly Update" page
-  (https://www.cms.gov/medicare/coding-billing/healthcare-common-procedure-system/quarterly-update)
-  download the quarter's "Alpha-Numeric HCPCS File" ZIP, extract the text file
-  (``HCPC20xx_<MON>_ANWEB_....txt``) and pass it to ``load_hcpcs_file``; a CSV export with a
-  column named HCPC, HCPCS or Code also works.
-"""
+"""The consistency checks and ``lint_policy`` / ``lint_file`` (see the package docs)."""
 
 from __future__ import annotations
 
@@ -25,41 +7,20 @@ from collections.abc import Iterator, Sequence
 from difflib import get_close_matches
 from pathlib import Path
 
-from .blocks import Span
-from .lint_codes import (
+from ..blocks import Span
+from ..loaders import load_document
+from ..model import CriteriaNode, Policy
+from ..pipeline import run_pipeline
+from .codes import (
     CODE_CHECKS,
     Check,
     Finding,
     LintContext,
-    Severity,
-    annotate_icd10,
-    expand_icd10_range,
-    icd10_release,
-    load_hcpcs_file,
     normalise_icd10,
 )
-from .lint_codes import finding_at as _finding
-from .lint_render import render_findings_json, render_findings_text
-from .loaders import load_document
-from .model import CriteriaNode, Policy
-from .pipeline import run_pipeline
+from .codes import finding_at as _finding
 
-__all__ = [
-    "CHECKS",
-    "Check",
-    "Finding",
-    "LintContext",
-    "Severity",
-    "annotate_icd10",
-    "expand_icd10_range",
-    "icd10_release",
-    "lint_file",
-    "lint_policy",
-    "load_hcpcs_file",
-    "render_findings_json",
-    "render_findings_text",
-    "repeated_phrase",
-]
+__all__ = ["CHECKS", "lint_file", "lint_policy", "repeated_phrase"]
 
 
 def lint_policy(

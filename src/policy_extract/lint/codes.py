@@ -22,9 +22,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
-from .blocks import Span
-from .errors import LoadError
-from .model import Icd10Code, Policy
+from ..blocks import Span
+from ..errors import LoadError
+from ..model import Icd10Code, Policy
 
 __all__ = [
     "CODE_CHECKS",

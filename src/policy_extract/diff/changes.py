@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._diff_match import align, name_matcher, word_matcher
-from ._diff_words import clip, same, word_diff
+from .matching import align, name_matcher, word_matcher
+from .words import clip, same, word_diff
 
 ChangeKind = Literal["added", "removed", "changed"]
 Impact = Literal["narrows", "broadens", "editorial", "unclassified"]
@@ -35,6 +35,19 @@ class Change(BaseModel):
     # The bullet for the policy's own "Changes from previous policy version" section (without the
     # condition prefix); not part of the JSON output.
     changelog: str | None = Field(default=None, exclude=True, repr=False)
+
+
+DiffFormat = Literal["md", "html", "json", "changelog"]
+
+
+class PolicyDiff(BaseModel):
+    """Every change from ``old`` to ``new`` (source paths, or titles), in document order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    old: str
+    new: str
+    changes: list[Change] = Field(default_factory=list)
 
 
 @dataclass

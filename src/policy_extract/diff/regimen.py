@@ -12,10 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ._diff_changes import Impact, Recorder, canon, plain
-from ._diff_match import align, word_matcher
-from ._diff_words import clip, same, word_diff
-from .model import Dose, Period, Quantity
+from ..model import Dose, Period, Quantity
+from .changes import Impact, Recorder, canon, plain
+from .matching import align, word_matcher
+from .words import clip, same, word_diff
 
 # A change in a structured value whose direction cannot be told is flagged, not hidden.
 _UNCLEAR: Impact = "narrows"

@@ -5,10 +5,10 @@ Under all-of one more criterion narrows; under any-of / at-least one more option
 
 from __future__ import annotations
 
-from ._diff_changes import Impact, Recorder
-from ._diff_match import align, word_matcher
-from ._diff_words import clip, same, word_diff
-from .model import CriteriaNode
+from ..model import CriteriaNode
+from .changes import Impact, Recorder
+from .matching import align, word_matcher
+from .words import clip, same, word_diff
 
 
 def diff_criteria(rec: Recorder, path: str, a: CriteriaNode | None, b: CriteriaNode | None) -> None:
