@@ -1,4 +1,11 @@
-"""The Policy model: JSON contract v1. Keys are public API: add fields freely, never rename.
+"""The Policy model: JSON contract v1.1. Keys are public API: add fields freely, never rename.
+
+v1.1 (additive over v1.0): ``policy_number``, ``effective_date`` and every dated statement in
+``dates``; ``products`` for policies that cover several products; ``general_criteria`` (applies to
+every indication); ``not_covered``; a document-level ``icd10`` list with ``applies_to``; per
+condition ``continuation_criteria``; ``drug.qualifier``; ``joined_by`` on doses and periods;
+table rows on outline blocks; and ``spans``, one map from a scalar field's name (``"payer"``,
+``"policy_number"``, ``"effective_date"``, ``"title"``) to where its value was read.
 
 Models hold data and validate it; they do no I/O. Every structured value keeps the verbatim
 ``text`` it came from and a ``span`` pointing back into the source.
@@ -16,6 +23,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "ConditionCoverage",
     "CriteriaNode",
+    "DateKind",
     "Dose",
     "Drug",
     "DrugDetails",
@@ -26,20 +34,28 @@ __all__ = [
     "OutlineSection",
     "Period",
     "Policy",
+    "PolicyDate",
+    "Product",
     "Quantity",
     "Reference",
     "ReviewHistory",
     "Source",
+    "Statement",
+    "TableCell",
     "TimeUnit",
     "Timing",
     "Unparsed",
     "Warning",
+    "choose_effective_date",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Operator = Literal["all", "any", "at_least"]
 TimeUnit = Literal["h", "d", "wk", "mo", "a"]
+DateKind = Literal["effective", "revised", "reviewed", "published", "original", "next_review"]
+# How an item relates to the next one of its list: "40 mg/kg daily, or" / "15 mg/kg daily".
+Connector = Literal["or", "and"]
 
 
 class _Model(BaseModel):
@@ -49,6 +65,8 @@ class _Model(BaseModel):
 class Drug(_Model):
     generic_name: str | None = None
     brand_names: list[str] = Field(default_factory=list)
+    # Route or form written after the names: "subcutaneous" in "drugname (Brand), subcutaneous".
+    qualifier: str | None = None
 
 
 class Hcpcs(_Model):
@@ -99,6 +117,7 @@ class Dose(_Model):
     max_per_administration: Quantity | None = None
     applies_when: str | None = None
     escalation_to: Quantity | None = None
+    joined_by: Connector | None = None  # connector to the next dose ("or": alternatives)
     span: Span | None = None
 
 
@@ -109,6 +128,7 @@ class Period(_Model):
     phase: Literal["initial", "continuation"] | None = None
     dose_index: int | None = None
     min_interval: Quantity | None = None
+    joined_by: Connector | None = None  # connector to the next period
     span: Span | None = None
 
 
@@ -120,6 +140,8 @@ class Icd10Code(_Model):
     start: str | None = None
     end: str | None = None
     expanded: list[str] | None = None  # a range's billable codes, with --expand-icd-ranges
+    # Document-level list: the products or HCPCS codes a coding table ties this code to.
+    applies_to: list[str] = Field(default_factory=list)
     span: Span | None = None
 
 
@@ -127,7 +149,9 @@ class ConditionCoverage(_Model):
     id: str
     condition: str
     prior_authorization_required: bool | None = None
-    criteria: CriteriaNode | None = None
+    criteria: CriteriaNode | None = None  # initial authorization
+    # Reauthorization / "patient is currently receiving" criteria, apart from the initial ones.
+    continuation_criteria: CriteriaNode | None = None
     doses: list[Dose] = Field(default_factory=list)
     coverage_periods: list[Period] = Field(default_factory=list)
     icd10: list[Icd10Code] = Field(default_factory=list)
@@ -147,11 +171,45 @@ class ReviewHistory(_Model):
     span: Span | None = None
 
 
+class TableCell(_Model):
+    text: str
+    span: Span | None = None
+
+
 class OutlineBlock(_Model):
     kind: str
     text: str
     label: str | None = None
     children: list[OutlineBlock] = Field(default_factory=list)
+    rows: list[list[TableCell]] | None = None  # kind "table": rows of cells, header row first
+    span: Span | None = None
+
+
+class PolicyDate(_Model):
+    """A dated statement: "Effective Date: 03/15/2026" -> kind "effective", date "2026-03-15"."""
+
+    kind: DateKind
+    date: str  # ISO 8601 (YYYY-MM-DD); a month-only date is the first of the month
+    text: str
+    span: Span | None = None
+
+
+class Product(_Model):
+    """One drug product a policy covers (a biosimilar, a class member, a row of a drug list)."""
+
+    name: str
+    generic_name: str | None = None
+    brand_names: list[str] = Field(default_factory=list)
+    hcpcs: list[str] = Field(default_factory=list)
+    # A drug list's row flags by column name ("prior authorization": "Yes"), verbatim.
+    flags: dict[str, str] = Field(default_factory=dict)
+    span: Span | None = None
+
+
+class Statement(_Model):
+    """A sentence or item kept verbatim, e.g. one condition that is not covered."""
+
+    text: str
     span: Span | None = None
 
 
@@ -186,22 +244,35 @@ class Unparsed(_Model):
 
 
 class Policy(_Model):
-    """A drug policy as structured data (JSON contract v1)."""
+    """A drug policy as structured data (JSON contract v1.1)."""
 
     schema_version: str = SCHEMA_VERSION
     title: str | None = None
     drug: Drug = Field(default_factory=Drug)
     payer: str | None = None
     policy_type: str | None = None
+    policy_number: str | None = None
+    # The date the version is in force: an explicit "Effective Date" wins; else the latest
+    # revised/reviewed/published date in ``dates`` (see ``choose_effective_date``).
+    effective_date: str | None = None
+    dates: list[PolicyDate] = Field(default_factory=list)
+    products: list[Product] = Field(default_factory=list)
     places_of_service: list[str] = Field(default_factory=list)
     drug_details: DrugDetails = Field(default_factory=DrugDetails)
     conditions_listed: list[str] = Field(default_factory=list)
     unlisted_condition_policy: str | None = None
     special_instructions: list[str] = Field(default_factory=list)
+    # Requirements the document applies to every indication ("General Requirements").
+    general_criteria: CriteriaNode | None = None
     coverage: list[ConditionCoverage] = Field(default_factory=list)
+    not_covered: list[Statement] = Field(default_factory=list)
+    # Every ICD-10-CM code of the document's coding tables (per-condition codes are on coverage).
+    icd10: list[Icd10Code] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     review_history: ReviewHistory = Field(default_factory=ReviewHistory)
     outline: list[OutlineSection] = Field(default_factory=list)
+    # Where each scalar field's value was read: {"policy_number": Span, "payer": Span, ...}.
+    spans: dict[str, Span] = Field(default_factory=dict)
     source: Source | None = None
     warnings: list[Warning] = Field(default_factory=list)
     unparsed: list[Unparsed] = Field(default_factory=list)
@@ -212,3 +283,13 @@ class Policy(_Model):
         if not value.startswith("1."):
             raise ValueError(f"unsupported schema_version {value!r}; this tool reads 1.x")
         return value
+
+
+def choose_effective_date(dates: list[PolicyDate]) -> PolicyDate | None:
+    """The version's date: the first explicit effective date; else the latest revised, reviewed,
+    published or original date; never a next-review date."""
+    effective = [d for d in dates if d.kind == "effective"]
+    if effective:
+        return effective[0]
+    dated = [d for d in dates if d.kind != "next_review"]
+    return max(dated, key=lambda d: d.date) if dated else None
