@@ -29,9 +29,13 @@ def seed_policy():  # type: ignore[no-untyped-def]
 
 
 def without_provenance(value: Any) -> Any:
-    """A dumped Policy without ``span`` and ``source``, which differ by input format by design."""
+    """A dumped Policy without ``span``, ``spans`` and ``source`` (they differ by input format)."""
     if isinstance(value, dict):
-        return {k: without_provenance(v) for k, v in value.items() if k not in ("span", "source")}
+        return {
+            k: without_provenance(v)
+            for k, v in value.items()
+            if k not in ("span", "spans", "source")
+        }
     if isinstance(value, list):
         return [without_provenance(v) for v in value]
     return value

@@ -189,7 +189,7 @@ def comparable(policy: Policy, *exclude: str) -> Any:
 
 def _without_spans(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _without_spans(v) for k, v in value.items() if k != "span"}
+        return {k: _without_spans(v) for k, v in value.items() if k not in ("span", "spans")}
     if isinstance(value, list):
         return [_without_spans(v) for v in value]
     return value

@@ -285,11 +285,21 @@ class Policy(_Model):
         return value
 
 
+_DATE_TIERS: tuple[tuple[DateKind, ...], ...] = (
+    ("revised", "reviewed"),
+    ("published",),
+    ("original",),
+)
+
+
 def choose_effective_date(dates: list[PolicyDate]) -> PolicyDate | None:
-    """The version's date: the first explicit effective date; else the latest revised, reviewed,
-    published or original date; never a next-review date."""
+    """The version's date: the first explicit effective date; else the latest revised or reviewed
+    date; else the latest published date; else the original date; never a next-review date."""
     effective = [d for d in dates if d.kind == "effective"]
     if effective:
         return effective[0]
-    dated = [d for d in dates if d.kind != "next_review"]
-    return max(dated, key=lambda d: d.date) if dated else None
+    for kinds in _DATE_TIERS:
+        dated = [d for d in dates if d.kind in kinds]
+        if dated:
+            return max(dated, key=lambda d: d.date)
+    return None

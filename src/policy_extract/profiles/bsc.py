@@ -21,6 +21,7 @@ from ..phrases import (
     parse_hcpcs_line,
 )
 from ._common import Findings, find_urls, flatten_node_text, node_span, parse_drug_names
+from ._fields import read_front_matter
 from .base import NO_MATCH, Match, Profile
 from .bsc_coverage import (
     Reader,
@@ -113,6 +114,7 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
     close_condition(reader)
     reader.policy.coverage = reader.conditions
     reader.policy.payer = _payer_from_footer(furniture)
+    read_front_matter(reader.policy, blocks, icd10=False)
     _warn_missing(reader)
     return reader.policy, reader.findings
 

@@ -21,6 +21,8 @@ from ._common import (
     outline_from_sections,
     parse_drug_names,
 )
+from ._fields import read_front_matter
+from ._payers import find_payer
 from .base import Match, Profile
 
 __all__ = [
@@ -67,6 +69,10 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
     policy.references = _references(sections)
     policy.drug_details.hcpcs = _hcpcs_codes(blocks)
     policy.review_history.last_annual_review = _review_date(blocks)
+    payer = find_payer(blocks, furniture)
+    if payer is not None:
+        policy.payer, policy.spans["payer"] = payer
+    read_front_matter(policy, blocks)
     findings.warn(
         "template-not-recognised",
         "the document is not in a known template; its content is kept in 'outline'",
