@@ -131,3 +131,22 @@ def test_payer_from_the_documents_own_words() -> None:
     found = find_payer([_block("This policy applies to plans administered by Cigna Companies.")])
     assert found is not None and found[0] == "Cigna"
     assert find_payer([_block("A drug policy of a plan nobody knows")]) is None
+
+
+def _heading(text: str) -> Block:
+    return Block(kind="heading", text=text, span=Span(page=1, line_start=1, line_end=1))
+
+
+def test_icd10_table_rows_under_a_coding_heading_and_ranges_broken_over_lines() -> None:
+    codes = find_icd10_codes(
+        [
+            _heading("Diagnosis Code | Description"),
+            _block("R61 | Generalized hyperhidrosis | X | X"),
+            _block("C50.011-"),
+            _block("Malignant neoplasms of breast"),
+            _block("C50.929"),
+            _heading("Background"),
+            _block("Patients with B12 deficiency were excluded."),
+        ]
+    )
+    assert [c.code for c in codes] == ["R61", "C50.011-C50.929"]

@@ -34,12 +34,19 @@ _HAS_DIGIT = re.compile(r"\d")
 
 # ICD-10-CM codes: a letter, two characters, optionally a dot and up to four more; a range
 # "M05.00-M05.9" / "C00 – C14" is one entry. A three-character code without a dot ("J82") is
-# taken only where the line also names ICD-10 or holds a dotted code: "B12" alone is a vitamin.
+# taken only in a coding context: the line names ICD-10 or holds a dotted code, or a heading
+# naming ICD-10 opened the section. "B12" in a sentence is a vitamin.
 ICD10_CODE = r"[A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?"
 _ICD10_ENTRY = re.compile(
     rf"(?<![\w.])(?P<start>{ICD10_CODE})(?:\s{{0,3}}[-–—]\s{{0,3}}(?P<end>{ICD10_CODE}))?(?![\w])"
 )
 _ICD10_CONTEXT = re.compile(r"\bICD|[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]")
+# A range broken over two lines: "C50.011-" then "C50.929".
+_OPEN_RANGE = re.compile(rf"(?P<start>{ICD10_CODE})\s{{0,3}}[-–—]\s*$")
+# A heading that opens (or continues) a coding section: "ICD-10 Codes", "Diagnosis Code |
+# Description", "Applies to HCPCS Code", a repeated header row of HCPCS codes.
+_CODING_HEADING = re.compile(r"\bICD|\bcodes?\b|\b[A-Z]\d{4}\b", re.IGNORECASE)
+_LEADING_CODE = re.compile(rf"^\s*(?P<end>{ICD10_CODE})(?![\w])")
 
 
 def read_dates(blocks: Iterable[Block]) -> list[PolicyDate]:
@@ -78,20 +85,31 @@ def find_icd10_codes(blocks: Iterable[Block]) -> list[Icd10Code]:
     """Every ICD-10-CM code or range printed in ``blocks``, once each, in reading order."""
     codes: list[Icd10Code] = []
     seen: set[str] = set()
+    in_coding_section = False
+    open_start: str | None = None
     for block in blocks:
         text = block.full_text
-        if not _ICD10_CONTEXT.search(text):
+        if block.kind == "heading":
+            in_coding_section = bool(_CODING_HEADING.search(text))
+        if not (in_coding_section or _ICD10_CONTEXT.search(text)):
             continue
+        if open_start and (leading := _LEADING_CODE.match(text)):
+            text = f"{open_start}-{leading.group('end')}{text[leading.end() :]}"
+        if _ICD10_ENTRY.search(text):
+            open_start = None
+        open_range = _OPEN_RANGE.search(text)
+        if open_range:
+            open_start = open_range.group("start")
+            text = text[: open_range.start()]
         for match in _ICD10_ENTRY.finditer(text):
             start, end = match.group("start"), match.group("end")
             code = f"{start}-{end}" if end else start
-            if code in seen:
-                continue
-            seen.add(code)
-            entry = Icd10Code(code=code, span=block.span)
-            if end:
-                entry.start, entry.end = start, end
-            codes.append(entry)
+            if code not in seen:
+                seen.add(code)
+                entry = Icd10Code(code=code, span=block.span)
+                if end:
+                    entry.start, entry.end = start, end
+                codes.append(entry)
     return codes
 
 
