@@ -21,6 +21,19 @@ def fixture_documents() -> list[Path]:
     return [SEED, *sorted(p for p in FIXTURES.glob("*") if p.suffix in (".md", ".txt"))]
 
 
+def bsc_fixture_documents() -> list[Path]:
+    """The fixtures in the Blue Shield of California template: the ones with a canonical
+    ``policy.md`` form and a reportlab rendering of the published PDF (``pdfbuild.py``)."""
+    from policy_extract.pipeline import extract
+
+    documents = []
+    for path in fixture_documents():
+        source = extract(path).source
+        if source is not None and source.profile == "bsc":
+            documents.append(path)
+    return documents
+
+
 @pytest.fixture(scope="session")
 def seed_policy():  # type: ignore[no-untyped-def]
     from policy_extract.pipeline import extract

@@ -1,7 +1,8 @@
 """From the flat block stream to structure: sections at headings, list trees from labels.
 
 List labels decide nesting: numbers, letters and roman numerals are three levels, whatever the
-source's indentation says (Markdown conversions often get it wrong). A roman-looking ``i.`` is a
+source's indentation says (Markdown conversions often get it wrong); the same letters with other
+punctuation ("a." and "a)") are different levels too. A roman-looking ``i.`` is a
 letter when it follows ``h.``; unlabelled bullets nest by indentation alone.
 """
 
@@ -95,7 +96,7 @@ def label_style(label: str | None, stack: Sequence[Node] = ()) -> str:
     roman = _roman_value(label)
     if roman is not None:
         for node in reversed(stack):
-            prev, kind = node.label, node.style.lower()
+            prev, kind = node.label, node.style.lower().rstrip(".()")
             if not prev:
                 continue
             if kind == "roman" and (_roman_value(prev) or 0) + 1 == roman:
@@ -113,13 +114,22 @@ def build_list_tree(items: Sequence[Block]) -> list[Node]:
     stack: list[Node] = []
     for block in items:
         node = Node(block)
-        node.style = label_style(node.label, stack)
+        node.style = label_style(node.label, stack) + _punctuation(block.marker)
         depth = _sibling_depth(stack, node)
         if depth is not None:
             del stack[depth:]
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
     return roots
+
+
+def _punctuation(marker: str | None) -> str:
+    """``"."`` for "a.", ``")"`` for "a)", ``"()"`` for "(a)"; nothing for bullets."""
+    if not marker or marker == "-":
+        return ""
+    if marker.startswith("("):
+        return "()"
+    return ")" if marker.endswith(")") else "."
 
 
 def _sibling_depth(stack: Sequence[Node], node: Node) -> int | None:

@@ -39,7 +39,8 @@ _PATTERNS = (
 )
 _APPROVALS = tuple(re.compile(pattern, re.IGNORECASE) for pattern in _PATTERNS)
 _MAX_DOSES = re.compile(
-    rf"\b(?:no\s+more\s+than|up\s+to|a\s+maximum\s+of|maximum\s+of|limited\s+to)\s+"
+    rf"^\s*quantity\s*[:|]\s*(?P<q>{NUMBER})\s+(?:\w+\s+)?(?:doses|infusions|injections|treatments)\b"
+    rf"|\b(?:no\s+more\s+than|up\s+to|a\s+maximum\s+of|maximum\s+of|limited\s+to)\s+"
     rf"(?P<n>{NUMBER})\s+(?:\w+\s+)?(?:doses|infusions|injections|treatments)\b"
     rf"|\b(?P<one>one|1|single)\s+(?:\w+\s+)?(?:dose|infusion|injection|treatment)\b"
     r"[^.]{0,40}?\bper\s+lifetime\b",
@@ -82,6 +83,7 @@ def parse_approval(text: str, phase: Phase | None = None) -> Period | None:
             )
     doses = _MAX_DOSES.search(text)
     if doses:
-        count = 1 if doses.group("one") else int(parse_number(doses.group("n")))
+        number = doses.group("q") or doses.group("n")
+        count = int(parse_number(number)) if number else 1
         return Period(text=text.strip(), max_doses=count, phase=approval_phase(text) or phase)
     return None
