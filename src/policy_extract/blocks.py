@@ -113,9 +113,10 @@ class Document:
     furniture: list[Furniture] = field(default_factory=list)
 
 
-# A page-number line: "Page 2 of 4", "Page: 2", "2 of 4", "2/4", "- 3 -", "– 3 –", "7".
+# A page-number line: "Page 2 of 4", "Page: 2", "2 of 4", "2/4", "- 3 -", "– 3 –", "7". Possessive
+# space runs: "page" and a long run of spaces must fail in one pass, not quadratically.
 PAGE_NUMBER = re.compile(
-    r"^(?:page\s*:?\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.I
+    r"^(?:page\s*+(?::\s*+)?)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.I
 )
 
 # A list label at the start of an item's text: "1.", "a.", "ii.", "10)", "(b)".
