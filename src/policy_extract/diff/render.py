@@ -93,23 +93,24 @@ def _markdown(diff: PolicyDiff) -> str:
 
 
 def _json(diff: PolicyDiff) -> str:
-    document = {
-        "old": diff.old,
-        "new": diff.new,
-        "different_documents": diff.different_documents,
-        "changes": [
-            {
-                "kind": c.kind,
-                "path": c.path,
-                "old": c.old,
-                "new": c.new,
-                "summary": c.summary,
-                "impact": c.impact,
-                "condition": c.condition,
-            }
-            for c in diff.changes
-        ],
-    }
+    changes = [
+        {
+            "kind": c.kind,
+            "path": c.path,
+            "old": c.old,
+            "new": c.new,
+            "summary": c.summary,
+            "impact": c.impact,
+            "condition": c.condition,
+        }
+        for c in diff.changes
+    ]
+    if diff.different_documents:  # the contract's keys stay: it is the first change
+        first: dict[str, str | None] = {"kind": "changed", "path": "drug"}
+        first |= {"old": diff.old, "new": diff.new, "summary": _not_versions(diff)}
+        first |= {"impact": "unclassified", "condition": None}
+        changes.insert(0, first)
+    document = {"old": diff.old, "new": diff.new, "changes": changes}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
