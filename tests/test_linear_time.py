@@ -8,9 +8,9 @@ import time
 from collections.abc import Callable
 
 import pytest
+
 from conftest import FIXTURES, SEED
 from hostile import adversarial_lines
-
 from policy_extract.blocks import PAGE_NUMBER
 from policy_extract.errors import PolicyExtractError
 from policy_extract.loaders._pdf_furniture import find_page_furniture
@@ -90,39 +90,24 @@ def test_heading_footer_and_title_patterns_are_linear(
     assert ratio < MAX_RATIO
 
 
+def _line(page: int, number: int, text: str, top: float) -> Line:
+    """A PDF line; fields furniture does not read are left None."""
+    fields = {field.name: None for field in dataclasses.fields(Line)}
+    fields |= {"page": page, "number": number, "text": text, "x0": 72, "x1": 200}
+    return Line(**fields | {"top": top, "bottom": top + 10})
+
+
 def _repeated_header_pages(count: int) -> list[Page]:
     """``count`` pages with the same header line at the same height, and one body line."""
-    template = {field.name: None for field in dataclasses.fields(Line)}
-    pages = []
-    for number in range(1, count + 1):
-        lines = [
-            Line(
-                **{
-                    **template,
-                    "page": number,
-                    "number": 2 * number - 1,
-                    "text": "Header",
-                    "x0": 72,
-                    "x1": 200,
-                    "top": 20,
-                    "bottom": 30,
-                }
-            ),  # fmt: skip
-            Line(
-                **{
-                    **template,
-                    "page": number,
-                    "number": 2 * number,
-                    "text": f"Body {number}",
-                    "x0": 72,
-                    "x1": 200,
-                    "top": 400,
-                    "bottom": 410,
-                }
-            ),  # fmt: skip
-        ]
-        pages.append(Page(number=number, top=0, bottom=792, lines=lines))
-    return pages
+    return [
+        Page(
+            number=n,
+            top=0,
+            bottom=792,
+            lines=[_line(n, 2 * n - 1, "Header", 20), _line(n, 2 * n, f"Body {n}", 400)],
+        )
+        for n in range(1, count + 1)
+    ]
 
 
 def test_pdf_furniture_is_linear_in_pages() -> None:
