@@ -13,11 +13,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 __all__ = [
+    "MAX_LIST_DEPTH",
     "PAGE_NUMBER",
     "Block",
     "BlockKind",
     "Document",
     "Furniture",
+    "Notice",
     "SourceFormat",
     "Span",
     "split_list_label",
@@ -25,6 +27,10 @@ __all__ = [
 
 BlockKind = Literal["heading", "paragraph", "list_item"]
 SourceFormat = Literal["pdf", "markdown", "text"]
+
+# The deepest list nesting any stage builds or reads back: deeper items are kept, one level up,
+# with a warning. Every later walk of a tree (criteria, outline, JSON) is bounded by it.
+MAX_LIST_DEPTH = 20
 
 
 class Span(BaseModel):
@@ -96,6 +102,15 @@ class Furniture:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something a loader had to do that the user should hear of: it becomes a Policy warning."""
+
+    code: str
+    message: str
+    span: Span | None = None
+
+
 @dataclass(slots=True)
 class Document:
     """What a loader hands on: the block stream plus the facts ``verify`` and ``source`` need.
@@ -111,11 +126,13 @@ class Document:
     lines: list[str]
     pages: int | None = None
     furniture: list[Furniture] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
 
-# A page-number line: "Page 2 of 4", "Page: 2", "2 of 4", "2/4", "- 3 -", "– 3 –", "7".
+# A page-number line: "Page 2 of 4", "Page: 2", "2 of 4", "2/4", "- 3 -", "– 3 –", "7". Possessive
+# space runs: "page" and a long run of spaces must fail in one pass, not quadratically.
 PAGE_NUMBER = re.compile(
-    r"^(?:page\s*:?\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.I
+    r"^(?:page\s*+(?::\s*+)?)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.I
 )
 
 # A list label at the start of an item's text: "1.", "a.", "ii.", "10)", "(b)".

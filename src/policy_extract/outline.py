@@ -2,8 +2,10 @@
 
 List labels decide nesting: numbers, letters and roman numerals are three levels, whatever the
 source's indentation says (Markdown conversions often get it wrong); the same letters with other
-punctuation ("a." and "a)") are different levels too. A roman-looking ``i.`` is a
-letter when it follows ``h.``; unlabelled bullets nest by indentation alone.
+punctuation ("a." and "a)") are different levels too. A roman-looking ``i.`` is a letter when it
+follows ``h.``; unlabelled bullets nest by indentation alone. Nesting stops at
+``MAX_LIST_DEPTH``: a deeper item becomes a sibling at the deepest level (``Node.too_deep``), so
+no later walk of a tree meets a depth it cannot handle.
 """
 
 from __future__ import annotations
@@ -11,9 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .blocks import Block
+from .blocks import MAX_LIST_DEPTH, Block
 
-__all__ = ["Node", "Section", "build_list_tree", "build_sections", "label_style"]
+__all__ = [
+    "Node",
+    "Section",
+    "build_list_tree",
+    "build_sections",
+    "label_style",
+    "too_deep_items",
+]
 
 
 @dataclass(slots=True)
@@ -23,6 +32,7 @@ class Node:
     block: Block
     children: list[Node] = field(default_factory=list)
     style: str = ""
+    too_deep: bool = False  # nested deeper than MAX_LIST_DEPTH in the source; kept at that depth
 
     @property
     def label(self) -> str | None:
@@ -116,6 +126,8 @@ def build_list_tree(items: Sequence[Block]) -> list[Node]:
         node = Node(block)
         node.style = label_style(node.label, stack) + _punctuation(block.marker)
         depth = _sibling_depth(stack, node)
+        if depth is None and len(stack) >= MAX_LIST_DEPTH:
+            depth, node.too_deep = len(stack) - 1, True
         if depth is not None:
             del stack[depth:]
         (stack[-1].children if stack else roots).append(node)
@@ -146,3 +158,16 @@ def _sibling_depth(stack: Sequence[Node], node: Node) -> int | None:
         if open_node.style == node.style:
             return depth
     return None
+
+
+def too_deep_items(blocks: Sequence[Block]) -> list[Block]:
+    """List items nested deeper than ``MAX_LIST_DEPTH``, which the trees keep at that depth."""
+    found: list[Block] = []
+    for section in build_sections(blocks):
+        pending = list(section.nodes)
+        while pending:
+            node = pending.pop()
+            if node.too_deep:
+                found.append(node.block)
+            pending.extend(node.children)
+    return sorted(found, key=lambda block: (block.span.page or 0, block.span.line_start or 0))

@@ -6,11 +6,12 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import Block, Document, Furniture
+from .blocks import MAX_LIST_DEPTH, Block, Document, Furniture
 from .errors import ParseError
 from .furniture import remove_page_furniture
 from .loaders import load_document
-from .model import Policy, Source
+from .model import Policy, Source, Warning
+from .outline import too_deep_items
 from .profiles import choose_profile, generic
 
 __all__ = ["Extraction", "extract", "extract_document", "run_pipeline"]
@@ -64,9 +65,22 @@ def run_pipeline(
         profile=profile.name,
         profile_evidence=list(evidence.evidence),
     )
-    policy.warnings = findings.warnings
+    policy.warnings = [*_loader_warnings(document, content), *findings.warnings]
     policy.unparsed = findings.unparsed
     return Extraction(document, policy, furniture, profile.is_structure)
+
+
+def _loader_warnings(document: Document, content: Sequence[Block]) -> list[Warning]:
+    """What the loader reported, and lists nested deeper than the trees go (kept, one level up)."""
+    warnings = [Warning(code=n.code, message=n.message, span=n.span) for n in document.notices]
+    too_deep = too_deep_items(content)
+    if too_deep:
+        message = (
+            f"{len(too_deep)} list item(s) nested deeper than {MAX_LIST_DEPTH} levels, from "
+            f"{too_deep[0].span.describe()}: kept, as siblings at level {MAX_LIST_DEPTH}"
+        )
+        warnings.append(Warning(code="list-too-deep", message=message, span=too_deep[0].span))
+    return warnings
 
 
 def _in_reading_order(furniture: Sequence[Furniture]) -> list[Furniture]:

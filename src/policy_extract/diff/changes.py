@@ -47,6 +47,9 @@ class PolicyDiff(BaseModel):
 
     old: str
     new: str
+    # Set when the two are not versions of one policy (different drugs): every format says so
+    # first, since every change below then reads differently.
+    different_documents: str | None = None
     changes: list[Change] = Field(default_factory=list)
 
 

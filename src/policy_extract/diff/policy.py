@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .matching import align, name_matcher, word_matcher
 from .regimen import diff_regimen
 from .words import clip, same, word_diff
 
-__all__ = ["diff_policies", "load_for_diff"]
+__all__ = ["diff_policies", "different_documents", "load_for_diff"]
 
 
 def load_for_diff(path: str | Path) -> Policy:
@@ -38,7 +39,32 @@ def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
     for step in _STEPS:
         recorder.condition = None
         step(recorder, old, new)
-    return PolicyDiff(old=_name(old), new=_name(new), changes=recorder.changes)
+    return PolicyDiff(
+        old=_name(old),
+        new=_name(new),
+        different_documents=different_documents(old, new),
+        changes=recorder.changes,
+    )
+
+
+def different_documents(old: Policy, new: Policy) -> str | None:
+    """Why ``old`` and ``new`` are not two versions of one policy (different drugs, or different
+    policy numbers where a drug is not named), or None when they may be."""
+    old_name, new_name = old.drug.generic_name, new.drug.generic_name
+    if old_name and new_name:
+        if _same_name(old_name, new_name):
+            return None
+        return f"Different drugs: {old_name} (old) and {new_name} (new)"
+    old_number, new_number = old.policy_number, new.policy_number
+    if old_number and new_number and not _same_name(old_number, new_number):
+        return f"Different policies: number {old_number} (old) and {new_number} (new)"
+    return None
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Equal, or one the other with a qualifier (``infliximab`` and ``infliximab-dyyb``)."""
+    x, y = (" ".join(re.findall(r"[a-z0-9]+", name.casefold())) for name in (a, b))
+    return x in y or y in x
 
 
 def _name(policy: Policy) -> str:

@@ -66,11 +66,18 @@ def _counts(diff: PolicyDiff) -> str:
     return f"{n} change{'s' if n != 1 else ''}: {parts}."
 
 
+def _not_versions(diff: PolicyDiff) -> str:
+    return f"{diff.different_documents}: these are two different policies, not two versions of one."
+
+
 # --- md ----------------------------------------------------------------------------------------
 
 
 def _markdown(diff: PolicyDiff) -> str:
-    lines = ["# Policy diff", "", f"- Old: `{diff.old}`", f"- New: `{diff.new}`", ""]
+    lines = ["# Policy diff", ""]
+    if diff.different_documents:
+        lines += [f"**{_not_versions(diff)}**", ""]
+    lines += [f"- Old: `{diff.old}`", f"- New: `{diff.new}`", ""]
     lines += [_counts(diff), ""]
     for title, changes in _groups(diff):
         lines += [f"## {title}", ""]
@@ -86,22 +93,24 @@ def _markdown(diff: PolicyDiff) -> str:
 
 
 def _json(diff: PolicyDiff) -> str:
-    document = {
-        "old": diff.old,
-        "new": diff.new,
-        "changes": [
-            {
-                "kind": c.kind,
-                "path": c.path,
-                "old": c.old,
-                "new": c.new,
-                "summary": c.summary,
-                "impact": c.impact,
-                "condition": c.condition,
-            }
-            for c in diff.changes
-        ],
-    }
+    changes = [
+        {
+            "kind": c.kind,
+            "path": c.path,
+            "old": c.old,
+            "new": c.new,
+            "summary": c.summary,
+            "impact": c.impact,
+            "condition": c.condition,
+        }
+        for c in diff.changes
+    ]
+    if diff.different_documents:  # the contract's keys stay: it is the first change
+        first: dict[str, str | None] = {"kind": "changed", "path": "drug"}
+        first |= {"old": diff.old, "new": diff.new, "summary": _not_versions(diff)}
+        first |= {"impact": "unclassified", "condition": None}
+        changes.insert(0, first)
+    document = {"old": diff.old, "new": diff.new, "changes": changes}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -122,6 +131,8 @@ def _changelog(diff: PolicyDiff) -> str:
         if bullet not in bullets:
             bullets.append(bullet)
     bullets = _merge_code_bullets(bullets) or ["No clinical change following annual review."]
+    if diff.different_documents:
+        bullets.insert(0, _not_versions(diff))
     return "".join(f"- {bullet}\n" for bullet in bullets)
 
 
@@ -174,6 +185,11 @@ def _html(diff: PolicyDiff) -> str:
         f'<head><meta charset="utf-8"><title>{e(title)}</title><style>{_CSS}</style></head>',
         "<body>",
         "<h1>Policy diff</h1>",
+        *(
+            [f'<p class="warning"><strong>{e(_not_versions(diff))}</strong></p>']
+            if diff.different_documents
+            else []
+        ),
         f"<p>Old: <code>{e(diff.old)}</code><br>New: <code>{e(diff.new)}</code></p>",
         f"<p>{e(_counts(diff))}</p>",
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from ..blocks import PAGE_NUMBER
@@ -37,7 +37,7 @@ def find_page_furniture(pages: Sequence[Page]) -> dict[int, str]:
                     reason = "page-number"
                 elif outer or after_furniture:
                     needed = strict if outer else max(3, strict)
-                    occurrences = seen[side, _furniture_key(line)]
+                    occurrences = seen.get((side, _furniture_key(line)), {})
                     if _recurs(occurrences, page.number, offset, needed):
                         reason = f"running-{side}"
                 if reason:
@@ -48,16 +48,42 @@ def find_page_furniture(pages: Sequence[Page]) -> dict[int, str]:
     return found
 
 
-def _edge_occurrences(pages: Sequence[Page]) -> dict[tuple[str, str], list[tuple[int, float]]]:
-    seen: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+def _edge_occurrences(pages: Sequence[Page]) -> dict[tuple[str, str], dict[tuple[int, float], int]]:
+    """For each side and furniture key: each occurrence (page, offset) mapped to the number of
+    pages where the key sits at the same height, within ``_SAME_HEIGHT``."""
+    seen: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
     for page in pages:
         limit = _CHAIN_EDGE * (page.bottom - page.top)
         for line in page.lines:
             for side in ("header", "footer"):
                 offset, _ = _edge_position(page, line, side)
                 if offset <= limit:
-                    seen[side, _furniture_key(line)].append((page.number, offset))
-    return seen
+                    seen[side, _furniture_key(line)].append((offset, page.number))
+    return {key: _pages_at_same_height(found) for key, found in seen.items()}
+
+
+def _pages_at_same_height(occurrences: list[tuple[float, int]]) -> dict[tuple[int, float], int]:
+    """One sliding window over the occurrences sorted by offset: linear in pages, where asking
+    each occurrence for its neighbours would be quadratic (a line repeated on every page)."""
+    ordered = sorted(occurrences)
+    in_window: Counter[int] = Counter()
+    counts: dict[tuple[int, float], int] = {}
+    low = high = 0
+    for offset, page in ordered:
+        while high < len(ordered) and ordered[high][0] <= offset + _SAME_HEIGHT:
+            in_window[ordered[high][1]] += 1
+            high += 1
+        while ordered[low][0] < offset - _SAME_HEIGHT:
+            _drop(in_window, ordered[low][1])
+            low += 1
+        counts[page, offset] = len(in_window)
+    return counts
+
+
+def _drop(counter: Counter[int], page: int) -> None:
+    counter[page] -= 1
+    if not counter[page]:
+        del counter[page]
 
 
 def _edge_position(page: Page, line: Line, side: str) -> tuple[float, bool]:
@@ -74,6 +100,7 @@ def _furniture_key(line: Line) -> str:
     return "".join(sorted(_DIGITS.sub("#", line.text).replace(" ", "").replace("|", "")))
 
 
-def _recurs(occurrences: list[tuple[int, float]], page: int, offset: float, needed: int) -> bool:
-    pages = {p for p, other in occurrences if abs(other - offset) <= _SAME_HEIGHT}
-    return page in pages and len(pages) >= needed
+def _recurs(
+    occurrences: dict[tuple[int, float], int], page: int, offset: float, needed: int
+) -> bool:
+    return occurrences.get((page, offset), 0) >= needed

@@ -8,17 +8,24 @@ loader emits every list item flat, with its own label as ``marker`` and its list
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..blocks import Block, Document, Span, split_list_label
+from ..blocks import Block, Document, Notice, Span, split_list_label
+from .text import parse_text
 
 __all__ = ["parse_markdown"]
 
 _PARSER = MarkdownIt("commonmark").enable("table")
+# markdown-it stops reading a block nested deeper than maxNesting and drops the rest of the
+# document without a word (commonmark's 20 is about 9 list levels). Raised to about 49 list
+# levels, still well inside Python's recursion limit; deeper documents are read as plain text.
+_MAX_NESTING = 100
+_PARSER.options["maxNesting"] = _MAX_NESTING
 # A paragraph made only of adjacent bold runs: "**Condition****Meets ...:**" is two headings.
 _BOLD_RUN = r"\*\*(?:(?!\*\*).)+?\*\*"
 _ONLY_BOLD_RUNS = re.compile(rf"^(?:{_BOLD_RUN}\s*)+$")
@@ -27,12 +34,31 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def parse_markdown(text: str, *, path: str = "<string>", sha256: str = "") -> Document:
-    """Parse Markdown source into a Document of flat Blocks in reading order."""
-    tokens = _PARSER.parse(text)
+    """Parse Markdown source into a Document of flat Blocks in reading order.
+
+    A document nested too deeply for markdown-it is read line by line as plain text instead, with
+    a ``markdown-too-deep`` notice, so no part of it is dropped.
+    """
+    try:
+        tokens = _PARSER.parse(text)
+    except RecursionError:
+        tokens = None
+    if tokens is None or any(token.level >= _MAX_NESTING - 1 for token in tokens):
+        return _plain_text_fallback(text, path=path, sha256=sha256)
     blocks = list(_blocks_from_tokens(tokens))
     return Document(
         path=path, format="markdown", sha256=sha256, blocks=blocks, lines=text.split("\n")
     )
+
+
+def _plain_text_fallback(text: str, *, path: str, sha256: str) -> Document:
+    document = parse_text(text, path=path, sha256=sha256)
+    notice = Notice(
+        "markdown-too-deep",
+        "Markdown lists or quotes nest deeper than the Markdown parser reads: the document was "
+        "read line by line as plain text, so none of it is dropped",
+    )
+    return dataclasses.replace(document, format="markdown", notices=[notice])
 
 
 def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:

@@ -22,7 +22,9 @@ def parse_text(text: str, *, path: str = "<string>", sha256: str = "") -> Docume
     blocks: list[Block] = []
     previous_blank = True
     for number, raw in enumerate(lines, start=1):
-        stripped = raw.strip()
+        # Runs of spaces inside a line are layout, as in the other loaders' text: one space
+        # each, so no later pattern ever scans a long run of them.
+        stripped = " ".join(raw.split())
         if not stripped:
             previous_blank = True
             continue

@@ -12,7 +12,9 @@ ICD10_CODE = r"[A-Za-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?"
 _ICD10_ITEM = re.compile(
     rf"(?<![\w.])(?P<start>{ICD10_CODE})(?:\s*(?:-|–|—|to|through)\s*(?P<end>{ICD10_CODE}))?(?![\w.])"
 )
-_SEPARATORS = re.compile(r"^[\s,;/]*(?:and|or)?[\s,;/]*$", re.IGNORECASE)
+# Possessive runs: two adjacent "[\s,;/]*" would split a long run of separators every possible way
+# before failing on the word after it.
+_SEPARATORS = re.compile(r"^[\s,;/]*+(?:(?:and|or)[\s,;/]*+)?$", re.IGNORECASE)
 _HCPCS = re.compile(r"^\s*(?P<code>[A-Za-z]\d{4})\b\s*[:\-–—]?\s*(?P<description>.*)$")
 
 

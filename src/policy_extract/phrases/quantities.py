@@ -12,14 +12,17 @@ _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1, "single": 1,
 }  # fmt: skip
-NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|" + "|".join(sorted(_WORDS, key=len, reverse=True))
+# Thousands groups are bounded: an unbounded "(?:,\d{3})+" rescans a long "1,000,000,..." run from
+# every group in it, which is quadratic in the line's length.
+_DECIMAL = r"(?:\d{1,3}(?:,\d{3}){1,7}|\d+)(?:\.\d+)?"
+NUMBER = _DECIMAL + "|" + "|".join(sorted(_WORDS, key=len, reverse=True))
 # Dose units, longest first so "mg/kg" wins over "mg".
 _UNITS = [
     "mg/kg", "mg/m2", "mg/m²", "mcg/kg", "units/kg", "unit/kg", "IU/kg", "mL/kg", "g/kg",
     "mg", "mcg", "µg", "g", "units", "unit", "IU", "mL", "vials", "vial",
 ]  # fmt: skip
 AMOUNT_UNIT = re.compile(
-    rf"(?<![\w.])(?P<amount>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*"
+    rf"(?<![\w.])(?P<amount>{_DECIMAL})\s*+"
     rf"(?P<unit>{'|'.join(re.escape(u) for u in _UNITS)})(?![\w/])",
     re.IGNORECASE,
 )

@@ -45,7 +45,7 @@ _POLICY_WORDS = re.compile(
 _REFERENCES = re.compile(r"^\s*(?:references?|bibliography|citations)\s*:?\s*$", re.IGNORECASE)
 _REVIEW_DATE = re.compile(
     r"\b(?:last\s+(?:annual\s+)?review(?:ed)?(?:\s+date)?|review\s+date|revised|last\s+revised)"
-    r"\s*(?:date)?[\s:|]*(?P<date>\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|[1-4]Q\d{4}"
+    r"\s*+(?:date)?[\s:|]*+(?P<date>\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|[1-4]Q\d{4}"
     r"|[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})",
     re.IGNORECASE,
 )
@@ -92,9 +92,10 @@ def is_structure(block: Block) -> bool:
 
 # A labelled title field, as many payers print on the first page: "Subject: | Dupixent
 # (dupilumab)", "Policy Title.......Infliximab Intravenous". Table cells come joined by " | ".
+# The title ends at its last non-space character (no lazy match that rescans a run of spaces).
 _TITLE_FIELD = re.compile(
-    r"^\s*(?:subject|policy\s+title|title|policy\s+name)\s*[:.…|\s]*[:.…]\s*[|\s]*"
-    r"(?P<title>[^|]+?)\s*(?:\|.*)?$",
+    r"^\s*(?:subject|policy\s+title|title|policy\s+name)\s*+[:.…|\s]*[:.…][|\s]*+"
+    r"(?P<title>[^|]*[^|\s])\s*(?:\|.*)?$",
     re.IGNORECASE,
 )
 
