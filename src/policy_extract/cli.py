@@ -156,6 +156,7 @@ def convert(
         timeout=timeout or None,
         max_memory=max_memory * mb or None,
         max_size=max_size * mb or None,
+        strict=strict,
     )
     try:
         prepare_output_folder(output)
@@ -167,7 +168,7 @@ def convert(
         for job in found.jobs
         if not (skip_existing and all(p.exists() for p in output_paths(job, options.formats)))
     ]
-    report = BatchReport(todo, output, strict=strict, quiet=quiet)
+    report = BatchReport(todo, output, quiet=quiet)
     _echo([report.fail(problem) for problem in found.problems])
     _echo([] if quiet else [Line(f"note: {note}") for note in found.notes])
     interrupted = _run_batch(todo, options, jobs or os.cpu_count() or 1, report)

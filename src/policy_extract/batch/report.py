@@ -27,11 +27,11 @@ class Line:
 class BatchReport:
     """Counts and lines of a batch: converted, with warnings, failed, not reached."""
 
-    def __init__(self, jobs: list[Job], output: Path, *, strict: bool, quiet: bool) -> None:
+    def __init__(self, jobs: list[Job], output: Path, *, quiet: bool) -> None:
         self.position = {job: index for index, job in enumerate(jobs)}
         self.waiting: dict[int, ConversionResult] = {}
         self.next = 0
-        self.output, self.strict, self.quiet = output, strict, quiet
+        self.output, self.quiet = output, quiet
         self.converted = self.with_warnings = self.failed = self.shown = 0
 
     def fail(self, line: str) -> Line:
@@ -69,9 +69,6 @@ class BatchReport:
     def _lines(self, result: ConversionResult) -> list[Line]:
         self.shown += 1
         label = result.job.label
-        if result.error is None and self.strict and result.warnings:
-            more = f" (and {len(result.warnings) - 1} more)" if len(result.warnings) > 1 else ""
-            result.error = f"{label}: --strict fails it on warning {result.warnings[0]}{more}"
         lines = [] if self.quiet else [Line(f"warning: {label}: {w}") for w in result.warnings]
         if result.error is not None:
             return [*lines, self.fail(result.error)]

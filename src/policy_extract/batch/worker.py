@@ -46,6 +46,7 @@ class Options:
     timeout: float | None = None
     max_memory: int | None = DEFAULT_MAX_MEMORY
     max_size: int | None = DEFAULT_MAX_INPUT_BYTES
+    strict: bool = False  # a document with warnings fails (and writes nothing)
 
 
 @dataclass(slots=True)
@@ -149,7 +150,12 @@ def _convert(job: Job, options: Options) -> ConversionResult:
             from ..render.jinja import render_template
 
             outputs[f".summary.{fmt}"] = render_template(policy, f"summary.{fmt}")
-    return ConversionResult(job, outputs, warnings=[_warning_line(w) for w in policy.warnings])
+    warnings = [_warning_line(w) for w in policy.warnings]
+    if options.strict and warnings:
+        more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
+        error = f"{job.label}: --strict fails it on warning {warnings[0]}{more}"
+        return ConversionResult(job, warnings=warnings, error=error)
+    return ConversionResult(job, outputs, warnings=warnings)
 
 
 def _warning_line(warning: Warning) -> str:
