@@ -73,7 +73,7 @@ def test_a_killed_worker_fails_its_file_only(tmp_path: Path) -> None:
         str(tmp_path / "out"),
         "--jobs",
         "2",
-        env={"POLICY_EXTRACT_TEST_KILL_WORKER_ON": "doomed.md"},
+        env={"POLICY_EXTRACT_TEST_WORKER_FAULT": "kill:doomed.md"},
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -83,6 +83,28 @@ def test_a_killed_worker_fails_its_file_only(tmp_path: Path) -> None:
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == sorted(f"{p.stem}.json" for p in source.iterdir() if p.name != "doomed.md")
     assert "29 converted" in result.stderr
+
+
+def test_a_worker_stuck_past_its_time_limit_is_killed_and_named(tmp_path: Path) -> None:
+    """Code the alarm cannot interrupt (a C library) must not hold the batch forever."""
+    source = small_policies(tmp_path / "in", 6)
+    (source / "policy0002.md").rename(source / "stuck.md")
+    started = time.monotonic()
+    result = run_convert(
+        str(source),
+        "-o",
+        str(tmp_path / "out"),
+        "--jobs",
+        "2",
+        "--timeout",
+        "0.5",
+        env={"POLICY_EXTRACT_TEST_WORKER_FAULT": "hang:stuck.md"},
+    )
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "stuck.md: timed out after 0.5 s" in errors[0], errors
+    assert len(list((tmp_path / "out").glob("*.json"))) == 5
 
 
 def _processes_carrying(marker: str) -> list[int]:

@@ -37,11 +37,10 @@ __all__ = ["Engine", "InProcessEngine", "LocalPoolEngine", "OnStart"]
 
 OnStart = Callable[[Job], None]
 
-# Test-only: a worker converting a file whose name matches this glob kills itself with SIGKILL,
-# the way the OOM killer would. Read in the worker only; the in-process engine ignores it.
-KILL_HOOK = "POLICY_EXTRACT_TEST_KILL_WORKER_ON"
-# A worker the alarm cannot stop (stuck in C code) is killed this long after its time limit.
-_GRACE_SECONDS = 5.0
+# Test-only fault injection, read in workers only: "kill:GLOB" makes a worker converting a file
+# whose name matches GLOB kill itself with SIGKILL (as the OOM killer would); "hang:GLOB" makes it
+# block the alarm and sleep (as code stuck in a C library would).
+FAULT_HOOK = "POLICY_EXTRACT_TEST_WORKER_FAULT"
 
 
 class Engine(Protocol):
@@ -160,14 +159,19 @@ def _receive(worker: _Worker) -> ConversionResult | None:
 def _seconds_to_deadline(busy: list[_Worker], options: Options) -> float | None:
     if not options.timeout:
         return None
-    limit = options.timeout + _GRACE_SECONDS
+    limit = options.timeout + _grace(options.timeout)
     return max(0.0, min(w.started + limit for w in busy) - time.monotonic())
 
 
 def _overdue(worker: _Worker, options: Options) -> bool:
     if not options.timeout:
         return False
-    return time.monotonic() - worker.started > options.timeout + _GRACE_SECONDS
+    return time.monotonic() - worker.started > options.timeout + _grace(options.timeout)
+
+
+def _grace(timeout: float) -> float:
+    """How long past its time limit a worker the alarm cannot stop is given before the kill."""
+    return min(5.0, max(1.0, timeout))
 
 
 def _start_worker(options: Options) -> _Worker:
@@ -220,12 +224,20 @@ def _serve(connection: Connection, options: Options) -> None:
     """A worker's life: convert each job it is sent until the parent closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    kill_on = os.environ.get(KILL_HOOK)
+    fault, _, fault_glob = os.environ.get(FAULT_HOOK, "").partition(":")
     while True:
         try:
             job: Job = connection.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        if kill_on and fnmatch(job.source.name, kill_on):
-            os.kill(os.getpid(), signal.SIGKILL)
+        if fault_glob and fnmatch(job.source.name, fault_glob):
+            _inject(fault)
         connection.send(convert_one(job, options))
+
+
+def _inject(fault: str) -> None:
+    if fault == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if fault == "hang":
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)
