@@ -98,6 +98,8 @@ def _assign(
     on_start: OnStart | None,
 ) -> None:
     """Give each idle worker (starting workers up to ``size``) the next pending job."""
+    for dead in [w for w in pool if w.job is None and not w.process.is_alive()]:
+        _retire(pool, dead)  # died while idle (the OOM killer): no job of its to blame
     while pending:
         idle = next((w for w in pool if w.job is None), None)
         if idle is None:
@@ -185,6 +187,7 @@ def _start_worker(options: Options) -> _Worker:
 
 
 def _retire(pool: list[_Worker], worker: _Worker) -> None:
+    """Stop ``worker`` and drop it from ``pool``; a new one is started when work needs it."""
     _stop(worker)
     pool.remove(worker)
 
@@ -196,22 +199,25 @@ def _stop_all(pool: list[_Worker]) -> None:
     if main:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        for worker in pool:
-            _stop(worker)
+        _stop(*pool)
         pool.clear()
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
 
 
-def _stop(worker: _Worker) -> None:
-    worker.connection.close()
-    if worker.process.is_alive():
-        worker.process.terminate()
-        worker.process.join(timeout=2)
+def _stop(*workers: _Worker) -> None:
+    """Terminate the workers together; any still alive two seconds later is killed."""
+    for worker in workers:
+        worker.connection.close()
+        if worker.process.is_alive():
+            worker.process.terminate()
+    deadline = time.monotonic() + 2
+    for worker in workers:
+        worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
         if worker.process.is_alive():
             worker.process.kill()
-    worker.process.join()
+            worker.process.join()
 
 
 def _is_main_thread() -> bool:
@@ -232,7 +238,14 @@ def _serve(connection: Connection, options: Options) -> None:
             return
         if fault_glob and fnmatch(job.source.name, fault_glob):
             _inject(fault)
-        connection.send(convert_one(job, options))
+        result = convert_one(job, options)
+        try:
+            connection.send(result)
+        except (OSError, ValueError):
+            return  # the parent is gone
+        except Exception as exc:  # a result that cannot be pickled: still one line, no traceback
+            reason = f"internal error (result not sent: {type(exc).__name__}); please report"
+            connection.send(ConversionResult(job, error=f"{job.label}: {reason}"))
 
 
 def _inject(fault: str) -> None:
