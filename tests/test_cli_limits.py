@@ -145,3 +145,23 @@ def _read_available(fd: int) -> bytes:
         return os.read(fd, 65536)
     except OSError:  # the terminal is closed and drained
         return b""
+
+
+def test_pdfminer_log_lines_stay_out_of_stderr_in_workers(tmp_path: Path) -> None:
+    """A content stream pdfminer warns about (an unparsable matrix) converts without log noise."""
+    from reportlab.pdfgen import canvas
+
+    source = tmp_path / "in"
+    source.mkdir()
+    for name in ("a.pdf", "b.pdf"):
+        page = canvas.Canvas(str(source / name))
+        page._code.append("/A /B /C 1 2 3 cm")  # pdfminer: "Cannot concatenate matrix ..."
+        for row, text in enumerate(["Drug Policy", "Prior Authorization is required."]):
+            page.drawString(72, 750 - 20 * row, text)
+        page.showPage()
+        page.save()
+    result = run_cli("convert", str(source), "-o", str(tmp_path / "out"), "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert "Cannot concatenate" not in result.stderr
+    prefixes = ("warning:", "error:", "note:", "2 converted")
+    assert all(line.startswith(prefixes) for line in result.stderr.splitlines()), result.stderr
