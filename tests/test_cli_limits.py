@@ -100,6 +100,7 @@ def test_warnings_are_printed_one_line_each_and_quiet_hides_them(
     warnings = [line for line in loud.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1
     assert "odd.md" in warnings[0] and "As the plan decides" in warnings[0]
+    assert loud.stdout == f"{odd_policy} -> odd.json (1 warning(s))\n"  # one path, not two
     quiet = run_cli("convert", str(odd_policy), "-o", str(tmp_path / "b"), "--quiet")
     assert quiet.returncode == 0
     assert quiet.stdout == quiet.stderr == ""

@@ -172,8 +172,9 @@ def convert(
     _echo([report.fail(problem) for problem in found.problems])
     _echo([] if quiet else [Line(f"note: {note}") for note in found.notes])
     interrupted = _run_batch(todo, options, jobs or os.cpu_count() or 1, report)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the summary
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut
     _echo(report.finish(skipped=len(found.jobs) - len(todo), interrupted=interrupted))
+    signal.signal(signal.SIGINT, previous)
     if interrupted:
         raise typer.Exit(130)
     if report.failed:
