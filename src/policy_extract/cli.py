@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import closing
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
 from .errors import PolicyExtractError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from .batch import BatchReport, Job, Line, Options
     from .diff import DiffFormat
     from .verify import VerifyReport
 
@@ -25,6 +30,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+_T = TypeVar("_T")
+_TIMEOUT = typer.Option(min=0, help="Seconds allowed per document (0: no limit).")
 
 
 def _version(value: bool) -> None:
@@ -49,12 +58,31 @@ def main() -> None:
     """Console-script entry point."""
     # pdfminer logs recoverable oddities of real PDFs as warnings; they are not the user's concern.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: one line the user can report, not a traceback
+        typer.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); please report it", err=True
+        )
+        sys.exit(70)
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def _within(timeout: float, path: Path, work: Callable[[], _T]) -> _T:
+    """``work()`` under the --timeout of one document; running over is a PolicyExtractError."""
+    from .batch import DocumentTimeout, time_limit
+
+    try:
+        with time_limit(timeout or None):
+            return work()
+    except DocumentTimeout as exc:
+        raise PolicyExtractError(path, exc.reason()) from None
 
 
 def _parse_formats(formats: str) -> list[str]:
@@ -77,9 +105,23 @@ def convert(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")
     ] = 0,
-    timeout: Annotated[
-        float, typer.Option(min=0, help="Seconds allowed per document (0: no limit).")
-    ] = 120.0,
+    timeout: Annotated[float, _TIMEOUT] = 120.0,
+    max_memory: Annotated[
+        int, typer.Option(min=0, help="Memory allowed per worker, in MB (0: no limit).")
+    ] = 2048,
+    max_size: Annotated[
+        int, typer.Option(min=0, help="Largest input file read, in MB (0: no limit).")
+    ] = 200,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(help="Skip files and folders matching this glob (repeatable)."),
+    ] = None,
+    skip_existing: Annotated[
+        bool, typer.Option("--skip-existing", help="Skip sources whose outputs already exist.")
+    ] = False,
+    follow_symlinks: Annotated[
+        bool, typer.Option("--follow-symlinks", help="Read symbolic links found in folders.")
+    ] = False,
     icd10_descriptions: Annotated[
         bool,
         typer.Option(
@@ -96,56 +138,109 @@ def convert(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
 ) -> None:
     """Convert policies to OUTPUT/<name>.json (and summaries with --format json,md,html)."""
-    from .batch import Options, collect_jobs, convert_many, write_atomically
+    from .batch import (
+        BatchReport,
+        Line,
+        Options,
+        Selection,
+        collect_jobs,
+        output_paths,
+        prepare_output_folder,
+    )
 
+    mb = 1024 * 1024
     options = Options(
         formats=tuple(_parse_formats(formats)),
         icd10_descriptions=icd10_descriptions,
         expand_icd_ranges=expand_icd_ranges,
         timeout=timeout or None,
+        max_memory=max_memory * mb or None,
+        max_size=max_size * mb or None,
+        strict=strict,
     )
-    todo, problems = collect_jobs(sources, output)
-    workers = jobs or os.cpu_count() or 1
-    with _progress(len(todo), enabled=not quiet and sys.stderr.isatty()) as advance:
-        results = convert_many(todo, options, workers=workers, on_done=advance)
-    converted = with_warnings = 0
-    for result in results:
-        if result.error is None and strict and result.warnings:
-            result.error = f"{result.job.source}: {result.warnings} warning(s) and --strict is on"
-        if result.error is not None:
-            problems.append(result.error)
-            continue
-        for suffix, text in result.outputs.items():
-            write_atomically(result.job.target.with_name(result.job.target.name + suffix), text)
-        converted += 1
-        with_warnings += bool(result.warnings)
-        if not quiet:
-            note = f" ({result.warnings} warning(s))" if result.warnings else ""
-            typer.echo(f"{result.job.source} -> {result.job.target}.json{note}")
-    for problem in problems:
-        typer.echo(f"error: {problem}", err=True)
-    if not quiet or problems:
-        clean = converted - with_warnings
-        typer.echo(
-            f"{converted} converted ({clean} clean, {with_warnings} with warnings), "
-            f"{len(problems)} failed",
-            err=True,
-        )
-    if problems:
+    try:
+        prepare_output_folder(output)
+    except PolicyExtractError as exc:
+        _fail(exc.one_line())
+    found = collect_jobs(sources, output, Selection(tuple(exclude or ()), follow_symlinks))
+    todo = [
+        job
+        for job in found.jobs
+        if not (skip_existing and all(p.exists() for p in output_paths(job, options.formats)))
+    ]
+    report = BatchReport(todo, output, quiet=quiet)
+    _echo([report.fail(problem) for problem in found.problems])
+    _echo([] if quiet else [Line(f"note: {note}") for note in found.notes])
+    interrupted = _run_batch(todo, options, jobs or os.cpu_count() or 1, report)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut
+    _echo(report.finish(skipped=len(found.jobs) - len(todo), interrupted=interrupted))
+    signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise typer.Exit(130)
+    if report.failed:
         raise typer.Exit(1)
 
 
-@contextmanager
-def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[object], None]]:
-    """A rich progress bar on a terminal; a no-op callback otherwise."""
-    if not enabled or total < 2:
-        yield lambda _result: None
-        return
-    from rich.progress import Progress
+def _echo(lines: list[Line]) -> None:
+    for line in lines:
+        typer.echo(line.text, err=line.error_stream)
 
-    with Progress(transient=True) as progress:
-        task = progress.add_task("converting", total=total)
-        yield lambda _result: progress.advance(task)
+
+def _run_batch(todo: list[Job], options: Options, workers: int, report: BatchReport) -> bool:
+    """Convert and write each job as it finishes; True when Ctrl-C cut the batch short."""
+    from .batch import InProcessEngine, LocalPoolEngine, write_outputs
+
+    engine = LocalPoolEngine(workers) if len(todo) > 1 else InProcessEngine()
+    with _ProgressBar(len(todo), enabled=not report.quiet and sys.stderr.isatty()) as bar:
+        stream = engine.results(todo, options, on_start=bar.start)
+        try:
+            with closing(stream):
+                for result in stream:
+                    _echo(report.add(write_outputs(result)))
+                    bar.done(report.failed)
+        except KeyboardInterrupt:
+            return True
+    return False
+
+
+class _ProgressBar:
+    """Files done of total, failures so far and the file being converted, on a terminal only."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total = total
+        self.enabled = enabled and total > 1
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> _ProgressBar:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.progress = Progress(
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[failed]} failed"),
+                TextColumn("{task.description}"),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("", total=self.total, failed=0)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def start(self, job: Job) -> None:
+        if self.progress is not None and self.task is not None:
+            label = job.label if len(job.label) <= 50 else "..." + job.label[-47:]
+            self.progress.update(self.task, description=label)
+
+    def done(self, failed: int) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, advance=1, failed=failed)
 
 
 @app.command()
@@ -167,13 +262,12 @@ def render(
         _fail(f"unknown --template {template!r}; choose from {', '.join(TEMPLATES)}", 2)
     try:
         text = render_template(load_policy(policy_json), template)
+        if output is not None:
+            write_atomically(output, text)
     except PolicyExtractError as exc:
         _fail(exc.one_line())
-        return
     if output is None:
         sys.stdout.write(text)
-    else:
-        write_atomically(output, text)
 
 
 @app.command()
@@ -184,6 +278,7 @@ def diff(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
+    timeout: Annotated[float, _TIMEOUT] = 120.0,
 ) -> None:
     """Compare two versions of a policy: exit 0 when nothing changed, 1 when something did."""
     from .batch import write_atomically
@@ -194,15 +289,16 @@ def diff(
     if fmt not in formats:
         _fail(f"unknown --format {fmt!r}; choose from {', '.join(formats)}", 2)
     try:
-        result = diff_policies(load_for_diff(old), load_for_diff(new))
+        before = _within(timeout, old, lambda: load_for_diff(old))
+        after = _within(timeout, new, lambda: load_for_diff(new))
+        result = _within(timeout, new, lambda: diff_policies(before, after))
+        text = render_diff(result, formats[fmt])
+        if output is not None:
+            write_atomically(output, text)
     except PolicyExtractError as exc:
         _fail(exc.one_line(), 2)
-        return
-    text = render_diff(result, formats[fmt])
     if output is None:
         sys.stdout.write(text)
-    else:
-        write_atomically(output, text)
     raise typer.Exit(1 if result.changes else 0)
 
 
@@ -214,6 +310,7 @@ def lint(
         Path | None,
         typer.Option(help="CMS HCPCS Level II release file, to check that codes exist."),
     ] = None,
+    timeout: Annotated[float, _TIMEOUT] = 120.0,
 ) -> None:
     """Check policies for authors: code sets and consistency. Exit 1 on any error."""
     from .batch import collect_jobs
@@ -231,12 +328,14 @@ def lint(
         hcpcs_codes = load_hcpcs_file(hcpcs_file) if hcpcs_file else None
     except PolicyExtractError as exc:
         _fail(exc.one_line())
-        return
-    jobs, problems = collect_jobs(sources, Path("."))
+    found = collect_jobs(sources, Path("."))
+    problems = found.problems
     results = []
-    for job in jobs:
+    for job in found.jobs:
         try:
-            results.append((str(job.source), lint_file(job.source, hcpcs_codes=hcpcs_codes)))
+            check = partial(lint_file, job.source, hcpcs_codes=hcpcs_codes)
+            findings = _within(timeout, job.source, check)
+            results.append((str(job.source), findings))
         except PolicyExtractError as exc:
             problems.append(exc.one_line())
     render = render_findings_json if fmt == "json" else render_findings_text
@@ -254,19 +353,16 @@ def verify(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a machine-readable report.")
     ] = False,
+    timeout: Annotated[float, _TIMEOUT] = 120.0,
 ) -> None:
     """Account for every body line of each source: exit 0 when all are in structured fields."""
     import json
-
-    from .loaders import load_document
-    from .pipeline import run_pipeline
-    from .verify import verify_extraction
 
     failed = False
     reports = []
     for source in sources:
         try:
-            report = verify_extraction(run_pipeline(load_document(source)))
+            report = _within(timeout, source, partial(_verify_file, source))
         except PolicyExtractError as exc:
             typer.echo(f"error: {exc.one_line()}", err=True)
             failed = True
@@ -290,6 +386,14 @@ def verify(
         typer.echo(json.dumps(reports, indent=2))
     if failed:
         raise typer.Exit(1)
+
+
+def _verify_file(source: Path) -> VerifyReport:
+    from .loaders import load_document
+    from .pipeline import run_pipeline
+    from .verify import verify_extraction
+
+    return verify_extraction(run_pipeline(load_document(source)))
 
 
 def _verify_table(report: VerifyReport) -> str:

@@ -6,7 +6,9 @@ span) it concerns::
     PolicyExtractError
     ├── LoadError        the file cannot be read as the format it claims (empty, not UTF-8,
     │                    encrypted or image-only PDF, truncated, not a PDF at all)
-    └── ParseError       the file was read but is not a drug policy the tool can extract
+    ├── ParseError       the file was read but is not a drug policy the tool can extract
+    └── WriteError       an output file could not be written (disk full, read-only, a folder
+                         where the file should go, ...)
 
 Non-fatal problems never raise: they become ``warnings`` entries in the Policy.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["LoadError", "ParseError", "PolicyExtractError"]
+__all__ = ["LoadError", "ParseError", "PolicyExtractError", "WriteError"]
 
 
 class PolicyExtractError(Exception):
@@ -45,6 +47,10 @@ class LoadError(PolicyExtractError):
 
 class ParseError(PolicyExtractError):
     """The file was read but is not a drug policy this tool can extract."""
+
+
+class WriteError(PolicyExtractError):
+    """An output file could not be written; ``path`` is the output, not the source."""
 
 
 def _rebuild(

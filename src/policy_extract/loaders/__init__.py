@@ -7,9 +7,15 @@ from pathlib import Path
 
 from ..blocks import Document
 from ..errors import LoadError
-from ._files import read_source_bytes
+from ._files import DEFAULT_MAX_INPUT_BYTES, decode_text, input_size_limit, read_source_bytes
 
-__all__ = ["SUPPORTED_SUFFIXES", "load_document", "read_text_file"]
+__all__ = [
+    "DEFAULT_MAX_INPUT_BYTES",
+    "SUPPORTED_SUFFIXES",
+    "input_size_limit",
+    "load_document",
+    "read_text_file",
+]
 
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 
@@ -37,14 +43,7 @@ def load_document(path: Path) -> Document:
 
 
 def read_text_file(path: Path) -> tuple[str, str]:
-    """The file's text (UTF-8, BOM allowed) and the sha256 of its bytes."""
+    """The file's text (UTF-8, or UTF-16/32 with a byte-order mark) and the sha256 of its bytes."""
     data = read_source_bytes(path)
-    if b"\x00" in data[:8192]:
-        raise LoadError(path, "file is binary, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            path, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None
+    text = decode_text(path, data)
     return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(data).hexdigest()
