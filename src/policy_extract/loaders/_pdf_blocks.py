@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..blocks import Block, BlockKind
 from ._pdf_lines import Line, join_words, span_of_lines
@@ -21,6 +22,9 @@ def _word_set(words: str) -> frozenset[str]:
 
 _CONNECTOR = re.compile(r"^(?:and|or|and/or)[,;:]?$", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>()|]+")
+# "Date of Last Annual Review: 3Q2025", "Changes from previous policy version:": a short capitalised
+# label ending in a colon starts a new paragraph, however short the line above it was.
+_LABEL_START = re.compile(r"^[A-Z][\w()/&'’-]*(?: [\w()/&'’-]+){0,7}:(?:\s|$)")
 _TERMINAL = (".", ":", ";", "!", "?")
 _OPEN_ENDINGS = _word_set("and or of the in on at as for to with a an by from is are that if")
 _HYPHEN_PREFIXES = _word_set(
@@ -49,11 +53,11 @@ class _OpenBlock:
 def build_blocks(lines: Sequence[Line]) -> list[Block]:
     """Join body lines (furniture removed) into headings, paragraphs and list items."""
     body_size = _body_size(lines)
-    right_edges = _right_edges(lines)
+    layout = _Layout(_right_edges(lines), _line_gaps(lines))
     blocks: list[Block] = []
     current: _OpenBlock | None = None
     for line in lines:
-        if current is not None and _continues(current, line, right_edges):
+        if current is not None and _continues(current, line, layout):
             _append(current, line)
             continue
         if current is not None:
@@ -62,6 +66,33 @@ def build_blocks(lines: Sequence[Line]) -> list[Block]:
     if current is not None:
         blocks.append(_finish(current))
     return blocks
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What the whole document says about where lines end and how far apart lines sit."""
+
+    right_edges: dict[int, float]  # page -> where text ends
+    line_gaps: dict[float, float]  # font size -> gap between the wrapped lines of one paragraph
+
+
+def _line_gaps(lines: Sequence[Line]) -> dict[float, float]:
+    """Per font size, the smallest gap that recurs between consecutive lines on a page.
+
+    Wrapped lines of a paragraph sit closest together; paragraph spacing adds to that gap.
+    A gap seen once (a superscript, a stray mark) says nothing about the line spacing.
+    """
+    seen: dict[float, Counter[float]] = {}
+    for previous, line in pairwise(lines):
+        gap = line.top - previous.bottom
+        if line.page != previous.page or abs(line.size - previous.size) > 0.5:
+            continue
+        if 0 <= gap <= 0.7 * line.size and not (line.is_row or previous.is_row):
+            seen.setdefault(round(line.size, 1), Counter())[round(gap * 2) / 2] += 1
+    return {
+        size: min((gap for gap, count in gaps.items() if count > 1), default=min(gaps))
+        for size, gaps in seen.items()
+    }
 
 
 def _right_edges(lines: Sequence[Line]) -> dict[int, float]:
@@ -95,7 +126,7 @@ def _open(line: Line, body_size: float) -> _OpenBlock:
     return _OpenBlock("paragraph", [line], line.body, italic=line.italic)
 
 
-def _continues(block: _OpenBlock, line: Line, right_edges: dict[int, float]) -> bool:
+def _continues(block: _OpenBlock, line: Line, layout: _Layout) -> bool:
     previous = block.lines[-1]
     if line.marker is not None or line.is_row or previous.is_row:
         return False
@@ -105,13 +136,47 @@ def _continues(block: _OpenBlock, line: Line, right_edges: dict[int, float]) -> 
         return False
     if block.kind == "heading":
         return _heading_wraps(block, line)
-    if (line.bold and not block.bold) or (line.lead_in and block.text.endswith(_TERMINAL)):
-        return False
-    if _had_room_for(previous, line, right_edges):
+    if (line.bold and not block.bold) or line.lead_in or _starts_label(block, line):
+        return False  # a new label starts a new paragraph, whatever the width of the line above
+    if _had_room_for(previous, line, layout.right_edges):
         return False  # the line before ended short: a new line by the author, not a wrap
     if block.kind == "list_item":
         return _inside_item(block, line)
+    if _paragraph_gap(block, line, layout.line_gaps):
+        return False
     return block.italic == line.italic and _aligned(block, line)  # italic to regular: a new line
+
+
+def _starts_label(block: _OpenBlock, line: Line) -> bool:
+    """A paragraph line opening with ``Label:`` after a labelled line (a run of ``Label: value``
+    lines), or a whole ``Label:`` line after a line that left no phrase open.
+
+    A wrapped sentence can put "Available at:" first on a line, so a label alone is not enough.
+    """
+    if block.kind != "paragraph" or not _LABEL_START.match(line.body):
+        return False
+    if block.label or _LABEL_START.match(block.text):
+        return True
+    last_word = block.text.rsplit(None, 1)[-1].lower() if block.text else ""
+    open_phrase = block.text.endswith((",", "-", "(")) or last_word in _OPEN_ENDINGS
+    return line.body.rstrip().endswith(":") and not open_phrase
+
+
+def _paragraph_gap(block: _OpenBlock, line: Line, line_gaps: dict[float, float]) -> bool:
+    """Whether more space than the line spacing separates ``line`` from the block above.
+
+    The spacing is the block's own once it has two lines on a page, else the document's for
+    that font size; paragraph spacing larger than it ends a paragraph even when its last line
+    is full.
+    """
+    previous = block.lines[-1]
+    if line.page != previous.page:
+        return False
+    if len(block.lines) > 1 and block.lines[-2].page == previous.page:
+        spacing: float | None = previous.top - block.lines[-2].bottom
+    else:
+        spacing = line_gaps.get(round(line.size, 1))
+    return spacing is not None and line.top - previous.bottom > spacing + 0.25 * line.size
 
 
 def _had_room_for(previous: Line, line: Line, right_edges: dict[int, float]) -> bool:
