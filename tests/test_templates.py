@@ -96,7 +96,8 @@ def test_summary_md_puts_doses_and_periods_in_plain_words() -> None:
     summary = render_template(policy_of(SEED), "summary.md")
     assert "Up to 15 mg/kg given as an intravenous infusion twice per day" in summary
     assert "*up to 15 mg/kg IV, twice a day*" in summary
-    assert "- 40 mg/kg dose for 4 days, or — *for 4 days — dose 1*" in summary
+    assert "- 40 mg/kg dose for 4 days — *for 4 days — dose 1*" in summary
+    assert "**Coverage period** — one of these periods" in summary
     assert "**ICD-10:** D61.9" in summary
     assert "**Unparsed items:** 0" in summary
 
