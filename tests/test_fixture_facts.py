@@ -556,7 +556,14 @@ def test_doses(facts: Facts, index: int, cond: Condition) -> None:
 def test_periods(facts: Facts, index: int, cond: Condition) -> None:
     got = load(facts.file).coverage[index].coverage_periods
     rows = [
-        period(as_written(p.text, p.joined_by), p.max_doses, _q(p.duration), p.phase, p.dose_index, _q(p.min_interval))
+        period(
+            as_written(p.text, p.joined_by),
+            p.max_doses,
+            _q(p.duration),
+            p.phase,
+            p.dose_index,
+            _q(p.min_interval),
+        )
         for p in got
     ]
     assert rows == cond.periods

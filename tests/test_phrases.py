@@ -71,7 +71,8 @@ PERIODS: list[tuple[str, dict[str, Any]]] = [
     ("To allow for up to 4 doses, at least 8 hours apart",
      {"max_doses": 4, "min_interval": {"value": 8, "unit": "h"}, "duration": None}),
     ("40 mg/kg dose for 4 days, or",
-     {"duration": {"value": 4, "unit": "d"}, "text": "40 mg/kg dose for 4 days", "joined_by": "or"}),
+     {"duration": {"value": 4, "unit": "d"}, "text": "40 mg/kg dose for 4 days",
+      "joined_by": "or"}),
     ("Up to 12 weeks", {"duration": {"value": 12, "unit": "wk"}}),
     ("As determined by the plan", {"duration": None, "max_doses": None}),
 ]  # fmt: skip
