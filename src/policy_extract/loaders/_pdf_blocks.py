@@ -53,7 +53,7 @@ class _OpenBlock:
 def build_blocks(lines: Sequence[Line]) -> list[Block]:
     """Join body lines (furniture removed) into headings, paragraphs and list items."""
     body_size = _body_size(lines)
-    layout = _Layout(_right_edges(lines), _line_gaps(lines))
+    layout = _Layout(_right_edges(lines), _paragraph_starts(lines))
     blocks: list[Block] = []
     current: _OpenBlock | None = None
     for line in lines:
@@ -73,22 +73,54 @@ class _Layout:
     """What the whole document says about where lines end and how far apart lines sit."""
 
     right_edges: dict[int, float]  # page -> where text ends
-    line_gaps: dict[float, float]  # font size -> gap between the wrapped lines of one paragraph
+    paragraph_starts: frozenset[int]  # numbers of lines set apart from the line above
 
 
-def _line_gaps(lines: Sequence[Line]) -> dict[float, float]:
-    """Per font size, the smallest gap that recurs between consecutive lines on a page.
+def _paragraph_starts(lines: Sequence[Line]) -> frozenset[int]:
+    """Lines set further below the line above than the lines around them are, and than the
+    document's line spacing: paragraph spacing, which ends a paragraph even when its last line
+    is full.
+
+    Comparing with the neighbouring gaps keeps a paragraph set with wider leading than the rest
+    of the document in one piece; comparing with the document's spacing keeps a run of one-line
+    paragraphs (all gaps wide) to the other rules.
+    """
+    spacing = _line_spacing(lines)
+    gaps = [None, *(_gap(above, below) for above, below in pairwise(lines))]
+    starts: set[int] = set()
+    for index, line in enumerate(lines):
+        if index == 0:
+            continue
+        gap, usual = gaps[index], spacing.get(round(line.size, 1))
+        neighbours = (gaps[index - 1], gaps[index + 1] if index + 1 < len(gaps) else None)
+        around = [g for g in neighbours if g is not None]
+        if gap is None or usual is None or not around:
+            continue
+        if gap > max(min(around), usual) + 0.25 * line.size:
+            starts.add(line.number)
+    return frozenset(starts)
+
+
+def _gap(above: Line, below: Line) -> float | None:
+    """The space between two lines of one page in one font size (None: not comparable)."""
+    if below.page != above.page or abs(below.size - above.size) > 0.5:
+        return None
+    if below.is_row or above.is_row or below.top < above.bottom:
+        return None
+    return below.top - above.bottom
+
+
+def _line_spacing(lines: Sequence[Line]) -> dict[float, float]:
+    """Per font size, the smallest gap that recurs between lines close enough to be wrapped.
 
     Wrapped lines of a paragraph sit closest together; paragraph spacing adds to that gap.
-    A gap seen once (a superscript, a stray mark) says nothing about the line spacing.
+    A gap seen once (a stray mark) says nothing about the line spacing.
     """
     seen: dict[float, Counter[float]] = {}
-    for previous, line in pairwise(lines):
-        gap = line.top - previous.bottom
-        if line.page != previous.page or abs(line.size - previous.size) > 0.5:
-            continue
-        if 0 <= gap <= 0.7 * line.size and not (line.is_row or previous.is_row):
-            seen.setdefault(round(line.size, 1), Counter())[round(gap * 2) / 2] += 1
+    for above, below in pairwise(lines):
+        gap = _gap(above, below)
+        if gap is not None and gap <= 0.7 * below.size:
+            seen.setdefault(round(below.size, 1), Counter())[round(gap * 2) / 2] += 1
     return {
         size: min((gap for gap, count in gaps.items() if count > 1), default=min(gaps))
         for size, gaps in seen.items()
@@ -136,47 +168,35 @@ def _continues(block: _OpenBlock, line: Line, layout: _Layout) -> bool:
         return False
     if block.kind == "heading":
         return _heading_wraps(block, line)
-    if (line.bold and not block.bold) or line.lead_in or _starts_label(block, line):
+    if (line.bold and not block.bold) or _starts_label(block, line):
         return False  # a new label starts a new paragraph, whatever the width of the line above
     if _had_room_for(previous, line, layout.right_edges):
         return False  # the line before ended short: a new line by the author, not a wrap
     if block.kind == "list_item":
         return _inside_item(block, line)
-    if _paragraph_gap(block, line, layout.line_gaps):
+    if line.number in layout.paragraph_starts:
         return False
     return block.italic == line.italic and _aligned(block, line)  # italic to regular: a new line
 
 
 def _starts_label(block: _OpenBlock, line: Line) -> bool:
-    """A paragraph line opening with ``Label:`` after a labelled line (a run of ``Label: value``
-    lines), or a whole ``Label:`` line after a line that left no phrase open.
+    """A line opening with a label after a labelled line (a run of ``Label: value`` lines), a
+    bold lead-in after a finished sentence, or a whole ``Label:`` paragraph line after a line
+    that left no phrase open.
 
-    A wrapped sentence can put "Available at:" first on a line, so a label alone is not enough.
+    A wrapped sentence can put "Available at:" first on a line, and a bold lead-in can wrap onto
+    a second line, so a label alone is not enough.
     """
+    labelled_above = bool(block.label or _LABEL_START.match(block.text))
+    if line.lead_in:
+        return labelled_above or block.text.endswith(_TERMINAL)
     if block.kind != "paragraph" or not _LABEL_START.match(line.body):
         return False
-    if block.label or _LABEL_START.match(block.text):
+    if labelled_above:
         return True
     last_word = block.text.rsplit(None, 1)[-1].lower() if block.text else ""
     open_phrase = block.text.endswith((",", "-", "(")) or last_word in _OPEN_ENDINGS
     return line.body.rstrip().endswith(":") and not open_phrase
-
-
-def _paragraph_gap(block: _OpenBlock, line: Line, line_gaps: dict[float, float]) -> bool:
-    """Whether more space than the line spacing separates ``line`` from the block above.
-
-    The spacing is the block's own once it has two lines on a page, else the document's for
-    that font size; paragraph spacing larger than it ends a paragraph even when its last line
-    is full.
-    """
-    previous = block.lines[-1]
-    if line.page != previous.page:
-        return False
-    if len(block.lines) > 1 and block.lines[-2].page == previous.page:
-        spacing: float | None = previous.top - block.lines[-2].bottom
-    else:
-        spacing = line_gaps.get(round(line.size, 1))
-    return spacing is not None and line.top - previous.bottom > spacing + 0.25 * line.size
 
 
 def _had_room_for(previous: Line, line: Line, right_edges: dict[int, float]) -> bool:
