@@ -6,6 +6,10 @@ bold inline; ``1.`` / ``  - a.`` / ``    - i.`` are list items indented by depth
 bullet drawn as ``•``; ``<url>`` is plain text; ``*text*`` is italic; a line ending in two
 spaces is a hard line break. Plain paragraphs wrap to the page width (at spaces only).
 
+Two options vary a layout the way other word processors set the same text: ``paragraph_space``
+(the space between blocks, tighter than the layout's own) and ``page_break_before`` (headings
+that start a new page, leaving a page with only short lines on it).
+
 Every page gets page furniture: the title (the first heading unless given) and "Page N of M".
 
 * layout ``"a"``: Letter, Helvetica 10 pt, 1-inch margins; the title as a running header at the
@@ -19,7 +23,7 @@ Every page gets page furniture: the title (the first heading unless given) and "
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, LETTER
@@ -132,6 +136,8 @@ def build_policy_pdf(
     *,
     title: str | None = None,
     drop_lines: set[str] | None = None,
+    paragraph_space: float | None = None,
+    page_break_before: set[str] | None = None,
 ) -> int:
     """Write ``path`` and return its page count.
 
@@ -139,12 +145,16 @@ def build_policy_pdf(
     Markdown they are page furniture left over from a conversion, and the PDF draws its own.
     """
     settings = LAYOUTS[layout]
+    if paragraph_space is not None:
+        settings = replace(settings, block_space=paragraph_space)
     pieces = parse_policy_markdown(markdown_text, drop_lines or set())
     if title is None:
         title = next((_plain(p.words) for p in pieces if p.kind == "heading"), "Policy")
     pen = _Pen(settings)
     previous: _Piece | None = None
     for piece in pieces:
+        if piece.kind == "heading" and _plain(piece.words) in (page_break_before or set()):
+            pen.new_page()
         _place(pen, piece, previous)
         previous = piece
     _render(pen.pages, settings, title, path)

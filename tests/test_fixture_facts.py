@@ -5,7 +5,8 @@ fixtures) or, where that file leaves something open, from the fixture text itsel
 copied from the program's output. Line numbers are 1-based lines of the fixture file.
 
 Choices the facts file leaves to the program (documented in the program):
-- dose and period ``text`` is the whole line verbatim, including a trailing ``, or``;
+- dose and period ``text`` is the line verbatim without a trailing ``, or``, which goes to
+  ``joined_by``; the rows below put it back (``, or``) to compare with the line as written;
 - ``"Crohn's Disease"`` slugs to ``crohns-disease`` (an apostrophe inside a word is dropped);
 - ``"at least 8 hours apart"`` goes to ``Period.min_interval`` {8, "h"};
 - ``escalation_to`` is not in the facts file; it is read from the fixture ("may increase to").
@@ -531,11 +532,16 @@ def test_criteria(facts: Facts, index: int, cond: Condition) -> None:
     assert texts(got) == texts(cond.criteria)  # verbatim minus label and trailing colon
 
 
+def as_written(text: str, joined_by: str | None) -> str:
+    """The line with its connector to the next line, as these fixtures write it (``", or"``)."""
+    return f"{text}, {joined_by}" if joined_by else text
+
+
 @per_condition
 def test_doses(facts: Facts, index: int, cond: Condition) -> None:
     got = load(facts.file).coverage[index].doses
     rows = [
-        dose(d.text, d.amount, d.unit, d.route,
+        dose(as_written(d.text, d.joined_by), d.amount, d.unit, d.route,
              (d.timing.frequency, d.timing.period, d.timing.period_unit) if d.timing else None,
              up_to=d.up_to, cap=_q(d.max_per_administration), when=d.applies_when,
              esc=_q(d.escalation_to))
@@ -550,7 +556,14 @@ def test_doses(facts: Facts, index: int, cond: Condition) -> None:
 def test_periods(facts: Facts, index: int, cond: Condition) -> None:
     got = load(facts.file).coverage[index].coverage_periods
     rows = [
-        period(p.text, p.max_doses, _q(p.duration), p.phase, p.dose_index, _q(p.min_interval))
+        period(
+            as_written(p.text, p.joined_by),
+            p.max_doses,
+            _q(p.duration),
+            p.phase,
+            p.dose_index,
+            _q(p.min_interval),
+        )
         for p in got
     ]
     assert rows == cond.periods

@@ -98,7 +98,8 @@ def test_summary_md_puts_doses_and_periods_in_plain_words() -> None:
     summary = render_template(policy_of(SEED), "summary.md")
     assert "Up to 15 mg/kg given as an intravenous infusion twice per day" in summary
     assert "*up to 15 mg/kg IV, twice a day*" in summary
-    assert "- 40 mg/kg dose for 4 days, or — *for 4 days — dose 1*" in summary
+    assert "- 40 mg/kg dose for 4 days — *for 4 days — dose 1*" in summary
+    assert "**Coverage period** — one of these periods" in summary
     assert "**ICD-10:** D61.9" in summary
     assert "**Unparsed items:** 0" in summary
 
@@ -365,7 +366,11 @@ def source_without_its_furniture(path: Path) -> str:
     return "\n".join(kept).replace("****", "**\n\n**")
 
 
-MARKDOWN_DOCUMENTS = [p for p in BSC_DOCUMENTS if p.suffix == ".md"]
+# Sources not written in the canonical form: policy.md gives the same Policy, not the same text.
+NOT_CANONICAL = {
+    "rituximab_iv.md": "a lone 'or' line, a line opening 'Or': policy.md ends lines with them",
+}
+MARKDOWN_DOCUMENTS = [p for p in BSC_DOCUMENTS if p.suffix == ".md" and p.name not in NOT_CANONICAL]
 
 
 @pytest.mark.parametrize("path", MARKDOWN_DOCUMENTS, ids=[p.name for p in MARKDOWN_DOCUMENTS])

@@ -1,7 +1,9 @@
 """Comparing doses and coverage periods for the policy diff, and judging their impact.
 
 Doses and periods are alternatives; a lowered limit narrows, a raised or lifted one broadens, and
-a change whose direction cannot be told counts as narrowing.
+a change whose direction cannot be told counts as narrowing. The connector to the next line
+(``joined_by``) is compared as a value: writing out an "or" the template implies is editorial,
+turning alternatives into a combination ("or" -> "and") or back cannot be judged and is flagged.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ _DAYS = {"h": 1 / 24, "d": 1, "wk": 7, "mo": 30, "a": 365}
 _FIELDS = {
     "dose": (
         "amount", "unit", "up_to", "route", "timing", "max_per_administration", "applies_when",
-        "escalation_to",
+        "escalation_to", "joined_by",
     ),
-    "coverage period": ("max_doses", "duration", "phase", "min_interval"),
+    "coverage period": ("max_doses", "duration", "phase", "min_interval", "joined_by"),
 }  # fmt: skip
+_FIELD_WORDS = {"joined_by": "connector to the next"}
 
 
 def diff_regimen(
@@ -52,14 +55,16 @@ def _diff_regimen_item(
     rec: Recorder, path: str, a: Dose | Period, b: Dose | Period, noun: str
 ) -> None:
     changed = [f for f in _FIELDS[noun] if canon(getattr(a, f)) != canon(getattr(b, f))]
-    if not changed and same(a.text, b.text):
-        return
+    if not changed and same(_without_joiner(a.text), _without_joiner(b.text)):
+        return  # a connector left in the text by an older conversion is not a rewording
     impact: Impact = "editorial"
     if changed and isinstance(a, Dose) and isinstance(b, Dose):
         impact = _combine(_dose_signals(a, b))
     elif changed and isinstance(a, Period) and isinstance(b, Period):
         impact = _combine(_period_signals(a, b))
-    fields = "; ".join(f"{f} {_show(getattr(a, f))} → {_show(getattr(b, f))}" for f in changed)
+    fields = "; ".join(
+        f"{_FIELD_WORDS.get(f, f)} {_show(getattr(a, f))} → {_show(getattr(b, f))}" for f in changed
+    )
     verb = "Changed" if changed else "Reworded"
     summary = f"{verb} {noun}: {word_diff(a.text, b.text)}" + (f" ({fields})" if fields else "")
     rec.changed(path, (a, b), summary, impact, f"{verb} {noun}: {_without_joiner(b.text)}")
@@ -75,6 +80,7 @@ def _dose_signals(a: Dose, b: Dose) -> list[Impact]:
     out.append(_more_is_broader(_rate(a), _rate(b)))
     out.append(_quantity_signal(a.max_per_administration, b.max_per_administration))
     out.append(_quantity_signal(a.escalation_to, b.escalation_to))
+    out.append(_connector_signal(a, b))
     unclear = any(getattr(a, f) != getattr(b, f) for f in ("route", "applies_when", "up_to"))
     return [*out, _UNCLEAR] if unclear else out
 
@@ -83,7 +89,15 @@ def _period_signals(a: Period, b: Period) -> list[Impact]:
     out = [_more_is_broader(a.max_doses, b.max_doses)]
     out.append(_quantity_signal(a.duration, b.duration))
     out.append(_quantity_signal(b.min_interval, a.min_interval))  # a longer interval narrows
+    out.append(_connector_signal(a, b))
     return [*out, _UNCLEAR] if a.phase != b.phase else out
+
+
+def _connector_signal(a: Dose | Period, b: Dose | Period) -> Impact:
+    """No connector and "or" both read as alternatives; "and" joins lines into one regimen."""
+    if (a.joined_by or "or") == (b.joined_by or "or"):
+        return "editorial"
+    return _UNCLEAR
 
 
 def _rate(dose: Dose) -> float | None:

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..blocks import Block, BlockKind
 from ._pdf_lines import Line, join_words, span_of_lines
@@ -21,6 +22,9 @@ def _word_set(words: str) -> frozenset[str]:
 
 _CONNECTOR = re.compile(r"^(?:and|or|and/or)[,;:]?$", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>()|]+")
+# "Date of Last Annual Review: 3Q2025", "Changes from previous policy version:": a short capitalised
+# label ending in a colon starts a new paragraph, however short the line above it was.
+_LABEL_START = re.compile(r"^[A-Z][\w()/&'’-]*(?: [\w()/&'’-]+){0,7}:(?:\s|$)")
 _TERMINAL = (".", ":", ";", "!", "?")
 _OPEN_ENDINGS = _word_set("and or of the in on at as for to with a an by from is are that if")
 _HYPHEN_PREFIXES = _word_set(
@@ -49,11 +53,11 @@ class _OpenBlock:
 def build_blocks(lines: Sequence[Line]) -> list[Block]:
     """Join body lines (furniture removed) into headings, paragraphs and list items."""
     body_size = _body_size(lines)
-    right_edges = _right_edges(lines)
+    layout = _Layout(_right_edges(lines), _paragraph_starts(lines))
     blocks: list[Block] = []
     current: _OpenBlock | None = None
     for line in lines:
-        if current is not None and _continues(current, line, right_edges):
+        if current is not None and _continues(current, line, layout):
             _append(current, line)
             continue
         if current is not None:
@@ -62,6 +66,65 @@ def build_blocks(lines: Sequence[Line]) -> list[Block]:
     if current is not None:
         blocks.append(_finish(current))
     return blocks
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What the whole document says about where lines end and how far apart lines sit."""
+
+    right_edges: dict[int, float]  # page -> where text ends
+    paragraph_starts: frozenset[int]  # numbers of lines set apart from the line above
+
+
+def _paragraph_starts(lines: Sequence[Line]) -> frozenset[int]:
+    """Lines set further below the line above than the lines around them are, and than the
+    document's line spacing: paragraph spacing, which ends a paragraph even when its last line
+    is full.
+
+    Comparing with the neighbouring gaps keeps a paragraph set with wider leading than the rest
+    of the document in one piece; comparing with the document's spacing keeps a run of one-line
+    paragraphs (all gaps wide) to the other rules.
+    """
+    spacing = _line_spacing(lines)
+    gaps = [None, *(_gap(above, below) for above, below in pairwise(lines))]
+    starts: set[int] = set()
+    for index, line in enumerate(lines):
+        if index == 0:
+            continue
+        gap, usual = gaps[index], spacing.get(round(line.size, 1))
+        neighbours = (gaps[index - 1], gaps[index + 1] if index + 1 < len(gaps) else None)
+        around = [g for g in neighbours if g is not None]
+        if gap is None or usual is None or not around:
+            continue
+        if gap > max(min(around), usual) + 0.25 * line.size:
+            starts.add(line.number)
+    return frozenset(starts)
+
+
+def _gap(above: Line, below: Line) -> float | None:
+    """The space between two lines of one page in one font size (None: not comparable)."""
+    if below.page != above.page or abs(below.size - above.size) > 0.5:
+        return None
+    if below.is_row or above.is_row or below.top < above.bottom:
+        return None
+    return below.top - above.bottom
+
+
+def _line_spacing(lines: Sequence[Line]) -> dict[float, float]:
+    """Per font size, the smallest gap that recurs between lines close enough to be wrapped.
+
+    Wrapped lines of a paragraph sit closest together; paragraph spacing adds to that gap.
+    A gap seen once (a stray mark) says nothing about the line spacing.
+    """
+    seen: dict[float, Counter[float]] = {}
+    for above, below in pairwise(lines):
+        gap = _gap(above, below)
+        if gap is not None and gap <= 0.7 * below.size:
+            seen.setdefault(round(below.size, 1), Counter())[round(gap * 2) / 2] += 1
+    return {
+        size: min((gap for gap, count in gaps.items() if count > 1), default=min(gaps))
+        for size, gaps in seen.items()
+    }
 
 
 def _right_edges(lines: Sequence[Line]) -> dict[int, float]:
@@ -95,7 +158,7 @@ def _open(line: Line, body_size: float) -> _OpenBlock:
     return _OpenBlock("paragraph", [line], line.body, italic=line.italic)
 
 
-def _continues(block: _OpenBlock, line: Line, right_edges: dict[int, float]) -> bool:
+def _continues(block: _OpenBlock, line: Line, layout: _Layout) -> bool:
     previous = block.lines[-1]
     if line.marker is not None or line.is_row or previous.is_row:
         return False
@@ -105,13 +168,35 @@ def _continues(block: _OpenBlock, line: Line, right_edges: dict[int, float]) -> 
         return False
     if block.kind == "heading":
         return _heading_wraps(block, line)
-    if (line.bold and not block.bold) or (line.lead_in and block.text.endswith(_TERMINAL)):
-        return False
-    if _had_room_for(previous, line, right_edges):
+    if (line.bold and not block.bold) or _starts_label(block, line):
+        return False  # a new label starts a new paragraph, whatever the width of the line above
+    if _had_room_for(previous, line, layout.right_edges):
         return False  # the line before ended short: a new line by the author, not a wrap
     if block.kind == "list_item":
         return _inside_item(block, line)
+    if line.number in layout.paragraph_starts:
+        return False
     return block.italic == line.italic and _aligned(block, line)  # italic to regular: a new line
+
+
+def _starts_label(block: _OpenBlock, line: Line) -> bool:
+    """A line opening with a label after a labelled line (a run of ``Label: value`` lines), a
+    bold lead-in after a finished sentence, or a whole ``Label:`` paragraph line after a line
+    that left no phrase open.
+
+    A wrapped sentence can put "Available at:" first on a line, and a bold lead-in can wrap onto
+    a second line, so a label alone is not enough.
+    """
+    labelled_above = bool(block.label or _LABEL_START.match(block.text))
+    if line.lead_in:
+        return labelled_above or block.text.endswith(_TERMINAL)
+    if block.kind != "paragraph" or not _LABEL_START.match(line.body):
+        return False
+    if labelled_above:
+        return True
+    last_word = block.text.rsplit(None, 1)[-1].lower() if block.text else ""
+    open_phrase = block.text.endswith((",", "-", "(")) or last_word in _OPEN_ENDINGS
+    return line.body.rstrip().endswith(":") and not open_phrase
 
 
 def _had_room_for(previous: Line, line: Line, right_edges: dict[int, float]) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..model import Dose, Quantity, TimeUnit, Timing
+from .connectors import split_trailing_connector
 from .quantities import AMOUNT_UNIT, NUMBER, canonical_unit, parse_number, time_unit
 
 __all__ = ["parse_dose", "parse_route", "parse_timing"]
@@ -51,7 +52,12 @@ _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3}
 
 
 def parse_dose(text: str) -> Dose:
-    """Read one dose line; fields the grammar cannot find stay None."""
+    """Read one dose line; fields the grammar cannot find stay None.
+
+    A trailing connector (``", or"``) is the relation to the next dose: it goes to ``joined_by``,
+    not ``text``.
+    """
+    text, joined_by = split_trailing_connector(text)
     body = text.strip()
     applies_when = None
     match = _APPLIES_WHEN.match(body)
@@ -71,6 +77,7 @@ def parse_dose(text: str) -> Dose:
         max_per_administration=maximum,
         applies_when=applies_when,
         escalation_to=escalation,
+        joined_by=joined_by,
     )
 
 

@@ -1,5 +1,6 @@
 """Coverage-period lines: ``"Initial: 6 months"``, ``"To allow for up to 21 doses"``,
-``"40 mg/kg dose for 4 days, or"``, ``"Continuation: Yearly, based upon ..."``."""
+``"40 mg/kg dose for 4 days, or"`` (the ``or`` goes to ``joined_by``),
+``"Continuation: Yearly, based upon ..."``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from ..model import Dose, Period, Quantity
+from .connectors import split_trailing_connector
 from .quantities import AMOUNT_UNIT, NUMBER, canonical_unit, parse_number, time_unit
 
 __all__ = ["link_period_to_dose", "parse_period"]
@@ -32,7 +34,9 @@ _DOSE_REF = re.compile(rf"^\s*{AMOUNT_UNIT.pattern}\s+doses?\b", re.IGNORECASE)
 
 
 def parse_period(text: str) -> Period:
-    """Read one coverage-period line; fields the grammar cannot find stay None."""
+    """Read one coverage-period line; fields the grammar cannot find stay None. A trailing
+    connector (``", or"``) goes to ``joined_by``, not ``text``."""
+    text, joined_by = split_trailing_connector(text)
     body = text
     phase: Literal["initial", "continuation"] | None = None
     match = _PHASE.match(body)
@@ -53,6 +57,7 @@ def parse_period(text: str) -> Period:
         duration=duration,
         phase=phase,
         min_interval=interval,
+        joined_by=joined_by,
     )
 
 

@@ -114,17 +114,21 @@ def _outline_block(node: Node) -> OutlineBlock:
     )
 
 
-_NAMES = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
+_NAMES = re.compile(
+    r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*(?:[,;:\u2013\u2014-]\s*)?(?P<qualifier>[^()]*?)\s*$"
+)
 
 
 def parse_drug_names(title: str) -> Drug:
     """``"generic (Brand, Brand2)"`` -> generic name and brand names; a title without
-    parentheses is taken as the generic name alone."""
+    parentheses is taken as the generic name alone. Words after the brands (a route or form:
+    ``"generic (Brand), subcutaneous"``, ``"generic (Brand) injection"``) are the qualifier."""
     match = _NAMES.match(title)
     if not match:
         return Drug(generic_name=title.strip() or None)
     outer, inner = match.group("outer").strip(), match.group("inner").strip()
+    qualifier = match.group("qualifier") or None
     names = [n.strip() for n in re.split(r",|/|;|\band\b", inner) if n.strip()]
-    if outer[:1].isupper() and inner[:1].islower() and len(names) == 1:
-        return Drug(generic_name=inner, brand_names=[outer])  # "Brand (generic)"
-    return Drug(generic_name=outer, brand_names=names)
+    if outer[:1].isupper() and inner[:1].islower() and len(names) == 1:  # "Brand (generic)"
+        return Drug(generic_name=inner, brand_names=[outer], qualifier=qualifier)
+    return Drug(generic_name=outer, brand_names=names, qualifier=qualifier)

@@ -75,7 +75,10 @@ ICD10 = _heading(r"icd-?10(?:-cm)?(?:\s+codes?)?")
 REFERENCES = _heading(r"references")
 REVIEW_HISTORY = _heading(r"review\s+history")
 _LABELLED = re.compile(r"^(?P<label>[A-Z][\w ()/-]{1,40}:)\s+(?P<rest>\S.*)$")
-_LAST_REVIEW = re.compile(r"last\s+annual\s+review\s*:?\s*(?P<date>.+)$", re.IGNORECASE)
+_LAST_REVIEW = re.compile(
+    r"last\s+annual\s+review\s*:?\s*(?P<date>.+?)\s*(?P<changes>\bchanges\s+from\s+previous.*)?$",
+    re.IGNORECASE,
+)
 _CHANGES = re.compile(r"^changes\s+from\s+previous", re.IGNORECASE)
 
 _KNOWN_HEADINGS = (
@@ -281,6 +284,7 @@ def _read_review_history(reader: Reader, section: Section) -> None:
         last_review = _LAST_REVIEW.search(text) if node.block.kind == "paragraph" else None
         if last_review and history.last_annual_review is None:
             history.last_annual_review = last_review.group("date").strip()
+            in_changes = last_review.group("changes") is not None  # one line holds both labels
         elif _CHANGES.match(text):
             in_changes = True
         elif in_changes:

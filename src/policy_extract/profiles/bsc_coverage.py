@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..model import ConditionCoverage, CriteriaNode, Policy
+from ..model import ConditionCoverage, CriteriaNode, Dose, Period, Policy
 from ..outline import Node, Section
 from ..phrases import (
     criteria_operator,
@@ -15,6 +15,7 @@ from ..phrases import (
     parse_icd10_line,
     parse_period,
 )
+from ..phrases.connectors import connector_only, split_leading_connector
 from ..phrases.criteria import strip_criterion_text
 from ._common import Findings, flatten_node_text, node_span, slugify
 
@@ -150,7 +151,10 @@ def read_doses(reader: Reader, section: Section) -> None:
     if condition is None:
         return
     for node in section.nodes:
-        dose = parse_dose(flatten_node_text(node))
+        text = _after_connector(node, condition.doses[-1] if condition.doses else None)
+        if text is None:
+            continue
+        dose = parse_dose(text)
         dose.span = node_span([node])
         if dose.amount is None or dose.unit is None:
             reader.findings.warn(
@@ -165,8 +169,12 @@ def read_periods(reader: Reader, section: Section) -> None:
     condition = _current_condition(reader, section)
     if condition is None:
         return
+    periods = condition.coverage_periods
     for node in section.nodes:
-        period = parse_period(flatten_node_text(node))
+        text = _after_connector(node, periods[-1] if periods else None)
+        if text is None:
+            continue
+        period = parse_period(text)
         period.span = node_span([node])
         period.dose_index = link_period_to_dose(period, condition.doses)
         if period.max_doses is None and period.duration is None:
@@ -175,7 +183,28 @@ def read_periods(reader: Reader, section: Section) -> None:
                 f"{condition.condition}: no duration or dose count in period {period.text!r}",
                 period.span,
             )
-        condition.coverage_periods.append(period)
+        periods.append(period)
+
+
+def _after_connector(node: Node, previous: Dose | Period | None) -> str | None:
+    """The node's text to parse, once a connector that joins it to ``previous`` is given to
+    ``previous.joined_by``: a line that is only ``"or"`` (None: nothing left to parse; its span
+    joins the line before) or one that starts with it (``"Or 15 mg/kg ..."``)."""
+    text = flatten_node_text(node)
+    if previous is None:
+        return text
+    alone = connector_only(text)
+    if alone is not None:
+        previous.joined_by = alone
+        span = node_span([node])
+        if span is not None:
+            previous.span = span if previous.span is None else previous.span.merge(span)
+        return None
+    rest, leading = split_leading_connector(text)
+    if leading is None or previous.joined_by not in (None, leading):
+        return text
+    previous.joined_by = leading
+    return rest
 
 
 def read_icd10(reader: Reader, section: Section) -> None:

@@ -1,0 +1,44 @@
+"""Connectors between regimen lines: ``"40 mg/kg ... once daily, or"`` / ``"15 mg/kg ..."``.
+
+The "or" belongs to the relation between two doses (or two periods), not to the first one's
+text: it is split off here and recorded as ``joined_by`` on the line before it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Connector
+
+__all__ = ["connector_only", "split_leading_connector", "split_trailing_connector"]
+
+_TRAILING = re.compile(r"(?:\s*[,;])?\s+(?P<word>or|and)\s*[,;:]?\s*$", re.IGNORECASE)
+_LEADING = re.compile(r"^\s*(?P<word>or|and)\b[,;:]?\s+(?=\S)", re.IGNORECASE)
+_ALONE = re.compile(r"^\s*[,;]?\s*(?P<word>or|and)\s*[,;:]?\s*$", re.IGNORECASE)
+
+
+def split_trailing_connector(text: str) -> tuple[str, Connector | None]:
+    """``"15 mg/kg once daily, or"`` -> ``("15 mg/kg once daily", "or")``; else ``(text, None)``."""
+    match = _TRAILING.search(text)
+    if match is None or not text[: match.start()].strip():
+        return text, None
+    return text[: match.start()].rstrip(), _connector(match.group("word"))
+
+
+def split_leading_connector(text: str) -> tuple[str, Connector | None]:
+    """``"Or 15 mg/kg once daily"`` -> ``("15 mg/kg once daily", "or")``: the connector to the
+    line before; else ``(text, None)``."""
+    match = _LEADING.match(text)
+    if match is None:
+        return text, None
+    return text[match.end() :], _connector(match.group("word"))
+
+
+def connector_only(text: str) -> Connector | None:
+    """A line that is nothing but a connector (``"OR"``): which one, else None."""
+    match = _ALONE.match(text)
+    return _connector(match.group("word")) if match else None
+
+
+def _connector(word: str) -> Connector:
+    return "or" if word.lower() == "or" else "and"
