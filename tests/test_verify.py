@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, fixture_documents, run_cli
+from conftest import FIXTURES, SEED, fixture_documents, run_cli
 from policy_extract.loaders import load_document
 from policy_extract.pipeline import run_pipeline
 from policy_extract.verify import verify_extraction
@@ -76,3 +76,12 @@ def test_verify_command_exit_codes_and_report(tmp_path: Path) -> None:
             "text": "Note to reviewers: see appendix Q.",
         }
     ]
+
+
+def test_verify_separates_structured_lines_from_outline_only_lines() -> None:
+    """An unknown template must not pass as 'every line structured'."""
+    seed = run_cli("verify", str(SEED), "--json")
+    fep = run_cli("verify", str(FIXTURES / "fep_velmarex.md"), "--json")
+    seed_report, fep_report = json.loads(seed.stdout)[0], json.loads(fep.stdout)[0]
+    assert seed_report["outline_only_lines"] == 0 and seed_report["structured_lines"] > 50
+    assert fep_report["structured_lines"] > 0 and fep_report["outline_only_lines"] > 0

@@ -374,6 +374,8 @@ def verify(
                     "source": report.source,
                     "ok": report.ok,
                     "totals": dict(report.totals()),
+                    "structured_lines": report.structured_lines,
+                    "outline_only_lines": report.outline_only_lines,
                     "problems": [
                         {"line": c.line, "page": c.page, "claim": c.claim, "text": c.text}
                         for c in report.problems
@@ -401,11 +403,16 @@ def _verify_table(report: VerifyReport) -> str:
     width = max((len(group) for group, _ in report.totals()), default=10)
     lines += [f"  {group:<{width}}  {count:>5}" for group, count in report.totals()]
     lines.append(f"  {'total body lines':<{width}}  {len(report.lines):>5}")
+    lines.append(
+        f"  {report.structured_lines} in structured fields, "
+        f"{report.outline_only_lines} only in the outline"
+    )
     for claim in report.problems:
         where = f"page {claim.page}, line {claim.line}" if claim.page else f"line {claim.line}"
         lines.append(f"  {claim.claim.upper()} {where}: {claim.text}")
     verdict = (
         "OK: every body line is accounted for"
+        + (" (some only in the outline: not structured)" if report.outline_only_lines else "")
         if report.ok
         else (f"FAIL: {len(report.problems)} line(s) unparsed or lost")
     )
@@ -415,7 +422,7 @@ def _verify_table(report: VerifyReport) -> str:
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of the output (contract v1)."""
+    """Print the JSON Schema of the output (contract v1.1)."""
     from .render.json import policy_json_schema
 
     sys.stdout.write(policy_json_schema())

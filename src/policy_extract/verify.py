@@ -57,6 +57,16 @@ class VerifyReport:
     def problems(self) -> list[LineClaim]:
         return [c for c in self.lines if c.claim in (UNPARSED, LOST)]
 
+    @property
+    def structured_lines(self) -> int:
+        """Body lines read into a structured field (anything but the outline)."""
+        return sum(1 for c in self.lines if _is_field(c.claim) and not _in_outline(c.claim))
+
+    @property
+    def outline_only_lines(self) -> int:
+        """Body lines kept only in ``outline``: accounted for, but not structured."""
+        return sum(1 for c in self.lines if _in_outline(c.claim))
+
     def totals(self) -> list[tuple[str, int]]:
         """Line counts per claim group, indices dropped: ``coverage[].doses[]``, sorted."""
         groups = Counter(re.sub(r"\[\d+\]", "[]", c.claim) for c in self.lines)
@@ -71,9 +81,14 @@ def verify_extraction(extraction: Extraction) -> VerifyReport:
         _claim_span(claims, item.span, FURNITURE)
     for unparsed in policy.unparsed:
         _claim_span(claims, unparsed.span, UNPARSED)
-    spans = sorted(_leaf_spans(policy), key=lambda pair: -_size(pair[1]))
+    # Outline spans first, then structured fields; larger first within each, so the most
+    # specific structured field is written last and wins over the outline.
+    spans = sorted(
+        _leaf_spans(policy),
+        key=lambda pair: (not _in_outline(pair[0]), -_size(pair[1])),
+    )
     specific: dict[int, str] = {}
-    for path, span in spans:  # larger first, so the most specific span is written last
+    for path, span in spans:
         for line in _lines(span):
             specific[line] = path
     for line, path in specific.items():
@@ -93,6 +108,14 @@ def verify_extraction(extraction: Extraction) -> VerifyReport:
         claim = claims.get(number, LOST)
         report.lines.append(LineClaim(number, claim, text.strip(), pages.get(number)))
     return report
+
+
+def _is_field(claim: str) -> bool:
+    return claim not in (FURNITURE, UNPARSED, STRUCTURE, LOST)
+
+
+def _in_outline(path: str) -> bool:
+    return path.startswith("outline")
 
 
 def _claim_span(claims: dict[int, str], span: Span | None, owner: str) -> None:
