@@ -18,6 +18,7 @@ __all__ = [
     "BlockKind",
     "Document",
     "Furniture",
+    "LoadWarning",
     "SourceFormat",
     "Span",
     "split_list_label",
@@ -97,6 +98,15 @@ class Furniture:
 
 
 @dataclass(slots=True)
+class LoadWarning:
+    """Something a loader had to work around (a rotated page...), reported in ``warnings``."""
+
+    code: str
+    message: str
+    span: Span | None = None
+
+
+@dataclass(slots=True)
 class Document:
     """What a loader hands on: the block stream plus the facts ``verify`` and ``source`` need.
 
@@ -111,6 +121,7 @@ class Document:
     lines: list[str]
     pages: int | None = None
     furniture: list[Furniture] = field(default_factory=list)
+    warnings: list[LoadWarning] = field(default_factory=list)
 
 
 # A page-number line: "Page 2 of 4", "Page: 2", "2 of 4", "2/4", "- 3 -", "– 3 –", "7".

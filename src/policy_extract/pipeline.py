@@ -10,7 +10,7 @@ from .blocks import Block, Document, Furniture
 from .errors import ParseError
 from .furniture import remove_page_furniture
 from .loaders import load_document
-from .model import Policy, Source
+from .model import Policy, Source, Warning
 from .profiles import choose_profile, generic
 
 __all__ = ["Extraction", "extract", "extract_document", "run_pipeline"]
@@ -64,7 +64,8 @@ def run_pipeline(
         profile=profile.name,
         profile_evidence=list(evidence.evidence),
     )
-    policy.warnings = findings.warnings
+    loading = [Warning(code=w.code, message=w.message, span=w.span) for w in document.warnings]
+    policy.warnings = [*loading, *findings.warnings]
     policy.unparsed = findings.unparsed
     return Extraction(document, policy, furniture, profile.is_structure)
 
