@@ -14,9 +14,9 @@ one-letter words. When most characters of a page run in one rotated direction, t
 again in the frame where they are upright (its ``/Rotate`` changed by that angle), and the page
 says so (``PageChars.rotated``) so the loader can warn.
 
-**Ruling lines.** ``PageChars.paths`` counts the painted paths (what pdfplumber would list as
-``lines``, ``rects`` and ``curves``): table finding needs pdfplumber's ``Page`` only where it is
-not zero.
+**Ruling lines.** ``PageChars.has_paths`` says whether the page paints any path (what
+pdfplumber would list as ``lines``, ``rects`` or ``curves``): table finding needs pdfplumber's
+``Page`` (and a second reading of the page) only where it is true.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class PageChars:
     """One page's characters in drawing order, how many paths it paints, how it was turned."""
 
     chars: list[Char]
-    paths: int
+    has_paths: bool  # it paints lines, rectangles or curves: table finding looks only there
     rotated: int  # degrees added to the page's /Rotate to read it upright (0: as published)
     frame: PageFrame
 
@@ -82,10 +82,10 @@ class _CharDevice(PDFPageAggregator):
             self.paths += 1
 
 
-def page_frame(page: PDFPage, rotation: int, doctop: float) -> PageFrame:
+def page_frame(mediabox: Sequence[float], rotation: int, doctop: float) -> PageFrame:
     """pdfplumber's ``Page.mediabox`` for ``rotation``: sides swap at 90/270 degrees."""
-    x0, x1 = sorted((page.mediabox[0], page.mediabox[2]))
-    y0, y1 = sorted((page.mediabox[1], page.mediabox[3]))
+    x0, x1 = sorted((mediabox[0], mediabox[2]))
+    y0, y1 = sorted((mediabox[1], mediabox[3]))
     if rotation in (90, 270):
         x0, y0, x1, y1 = y0, x0, y1, x1
     height = y1 - y0
@@ -102,7 +102,7 @@ def read_page_chars(
     if turn:
         rotation = (published + turn) % 360
         chars, paths, frame = _interpret(rsrcmgr, page, number, rotation, doctop)
-    return PageChars([_record(char, frame) for char in chars], paths, turn, frame)
+    return PageChars([_record(char, frame) for char in chars], paths > 0, turn, frame)
 
 
 def _interpret(
@@ -116,7 +116,7 @@ def _interpret(
     finally:
         page.rotate = published
     layout = device.get_result()
-    return list(_chars_in(layout)), device.paths, page_frame(page, rotation, doctop)
+    return list(_chars_in(layout)), device.paths, page_frame(page.mediabox, rotation, doctop)
 
 
 def _chars_in(items: Any) -> Iterator[LTChar]:
