@@ -121,16 +121,15 @@ def _glyphs(textpage: Any) -> list[_Glyph]:
 
 
 def _style(textpage: Any, index: int) -> _Style:
+    font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
     buffer = ctypes.create_string_buffer(_FONT_BUFFER)
-    flags = ctypes.c_int()
-    length = raw.FPDFText_GetFontInfo(textpage, index, buffer, _FONT_BUFFER, flags)
-    fontname = buffer.raw[: max(length - 1, 0)].decode("utf-8", errors="replace")
+    length = raw.FPDFFont_GetBaseFontName(font, buffer, _FONT_BUFFER)
+    fontname = buffer.raw[: max(length - 1, 0)].decode("latin-1")
     matrix = raw.FS_MATRIX()
     raw.FPDFText_GetMatrix(textpage, index, matrix)
     quarter = _quarter(matrix.a, matrix.b)
-    scale = (matrix.c**2 + matrix.d**2) ** 0.5 or 1.0
-    size = float(raw.FPDFText_GetFontSize(textpage, index))
-    return _Style(fontname, size * scale if size else scale, quarter)
+    size = float(raw.FPDFText_GetFontSize(textpage, index))  # the Tf size, before the matrix
+    return _Style(fontname, size * (matrix.c**2 + matrix.d**2) ** 0.5, quarter)
 
 
 def _quarter(a: float, b: float) -> int:
