@@ -27,6 +27,7 @@ from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as raw  # type: ignore[import-untyped]
+from pdfminer.fontmetrics import FONT_METRICS
 from pdfminer.pdfdocument import PDFEncryptionError
 
 from ._pdf_chars import Char, PageChars, PageFrame, page_frame
@@ -76,10 +77,13 @@ class _Glyph:
 class _Style:
     """What pdfium knows once per text object: font name, effective size, rotation in quarters."""
 
-    __slots__ = ("fontname", "quarter", "size")
+    __slots__ = ("fontname", "quarter", "shift", "size", "width_scale", "widths")
 
-    def __init__(self, fontname: str, size: float, quarter: int) -> None:
+    def __init__(self, fontname: str, size: float, quarter: int, shift: float) -> None:
         self.fontname, self.size, self.quarter = fontname, size, quarter
+        self.shift = shift  # moves pdfium's baseline side of the box to pdfminer's
+        self.widths: dict[str, int] = {}  # pdfminer's own widths, where it uses them
+        self.width_scale = 0.0
 
 
 def _read_page(page: Any, doctop: float) -> PageChars:
@@ -116,20 +120,40 @@ def _glyphs(textpage: Any) -> list[_Glyph]:
         if style is None:
             style = styles[handle] = _style(textpage, index)
         raw.FPDFText_GetLooseCharBox(textpage, index, box)
-        glyphs.append(_Glyph(char, (box.left, box.bottom, box.right, box.top), style))
+        bottom, right = box.bottom + style.shift, box.right
+        width = style.widths.get(char) if style.widths else None
+        if width is not None:
+            right = box.left + width * style.width_scale
+        glyphs.append(_Glyph(char, (box.left, bottom, right, box.top + style.shift), style))
     return glyphs
 
 
 def _style(textpage: Any, index: int) -> _Style:
     font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
+    tf_size = float(raw.FPDFText_GetFontSize(textpage, index))  # the Tf size, before the matrix
     buffer = ctypes.create_string_buffer(_FONT_BUFFER)
     length = raw.FPDFFont_GetBaseFontName(font, buffer, _FONT_BUFFER)
     fontname = buffer.raw[: max(length - 1, 0)].decode("latin-1")
     matrix = raw.FS_MATRIX()
     raw.FPDFText_GetMatrix(textpage, index, matrix)
     quarter = _quarter(matrix.a, matrix.b)
-    size = float(raw.FPDFText_GetFontSize(textpage, index))  # the Tf size, before the matrix
-    return _Style(fontname, size * (matrix.c**2 + matrix.d**2) ** 0.5, quarter)
+    vertical = (matrix.c**2 + matrix.d**2) ** 0.5
+    standard = fontname in FONT_METRICS and not raw.FPDFFont_GetIsEmbedded(font)
+    shift = _descent_correction(font, fontname, tf_size) * vertical if standard else 0.0
+    style = _Style(fontname, tf_size * vertical, quarter, shift)
+    if standard and quarter == 0:
+        style.widths = FONT_METRICS[fontname][1]
+        style.width_scale = tf_size * (matrix.a**2 + matrix.b**2) ** 0.5 / 1000
+    return style
+
+
+def _descent_correction(font: Any, fontname: str, size: float) -> float:
+    """pdfminer's descent minus pdfium's for a standard-14 font that is not embedded: pdfminer
+    reads its own metrics (descent and widths), pdfium those of the font it substitutes."""
+    pdfium_descent = ctypes.c_float()
+    if not raw.FPDFFont_GetDescent(font, ctypes.c_float(size), pdfium_descent):
+        return 0.0
+    return float(FONT_METRICS[fontname][0]["Descent"]) * size / 1000 - pdfium_descent.value  # type: ignore[arg-type]
 
 
 def _quarter(a: float, b: float) -> int:
