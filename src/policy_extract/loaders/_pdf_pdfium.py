@@ -25,8 +25,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-import pypdfium2 as pdfium  # type: ignore[import-untyped]
-import pypdfium2.raw as raw  # type: ignore[import-untyped]
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+import pypdfium2_raw.bindings as _bindings
 from pdfminer.fontmetrics import FONT_METRICS
 from pdfminer.pdfdocument import PDFEncryptionError
 
@@ -35,6 +36,10 @@ from ._pdf_chars import Char, PageChars, PageFrame, page_frame
 __all__ = ["read_pdfium_pages"]
 
 _FONT_BUFFER = 256
+# FPDFText_GetTextObject returning the object's address: a cheap key for per-object styles
+_TEXT_OBJECT_ADDRESS = _bindings._libs["pdfium"]["FPDFText_GetTextObject"]
+_TEXT_OBJECT_ADDRESS.argtypes = raw.FPDFText_GetTextObject.argtypes
+_TEXT_OBJECT_ADDRESS.restype = ctypes.c_void_p
 _LINE_BREAKS = frozenset("\r\n")
 _HYPHEN_MARKS = frozenset("\x02\ufffe")  # pdfium's code for a hyphen that ends a line
 
@@ -61,17 +66,8 @@ def read_pdfium_pages(data: bytes) -> Iterator[PageChars]:
         document.close()
 
 
-class _Glyph:
-    """One character as pdfium places it, in user space (y up), before the frame is applied."""
-
-    __slots__ = ("bottom", "font", "left", "quarter", "right", "size", "text", "top")
-
-    def __init__(self, text: str, box: tuple[float, float, float, float], style: _Style) -> None:
-        self.text = text
-        self.left, self.bottom, self.right, self.top = box
-        self.font = style.fontname
-        self.size = style.size
-        self.quarter = style.quarter
+# (text, left, bottom, right, top, style): one character in user space (y up), pdfminer's box
+_Glyph = tuple[str, float, float, float, float, "_Style"]
 
 
 class _Style:
@@ -96,8 +92,41 @@ def _read_page(page: Any, doctop: float) -> PageChars:
     rotation = _upright_rotation(glyphs, published)
     mediabox = page.get_mediabox()
     frame = page_frame(mediabox, rotation, doctop)
-    records = [_record(glyph, rotation, mediabox, frame) for glyph in glyphs]
+    if rotation == 0 and frame.x0 == mediabox[0]:
+        records = _upright_records(glyphs, mediabox, frame)
+    else:
+        records = [_record(glyph, rotation, mediabox, frame) for glyph in glyphs]
     return PageChars(records, _has_paths(page), (rotation - published) % 360, frame)
+
+
+def _upright_records(
+    glyphs: list[_Glyph], mediabox: tuple[float, float, float, float], frame: PageFrame
+) -> list[Char]:
+    """``_record`` for an unrotated page, inlined for upright glyphs: the common case."""
+    records: list[Char] = []
+    x_shift, y_shift = mediabox[0], mediabox[1]
+    base = frame.height + frame.top + y_shift  # top = height - (y - y0) + frame.top
+    doctop = frame.doctop
+    for glyph in glyphs:
+        text, left, bottom, right, top, style = glyph
+        if style.quarter:
+            records.append(_record(glyph, 0, mediabox, frame))
+            continue
+        char_top = base - top
+        records.append(
+            {
+                "text": text,
+                "x0": left - x_shift + x_shift if x_shift else left,
+                "x1": right - x_shift + x_shift if x_shift else right,
+                "top": char_top,
+                "bottom": base - bottom,
+                "doctop": doctop + char_top,
+                "upright": True,
+                "fontname": style.fontname,
+                "size": style.size,  # one value per text object: no rounding noise
+            }
+        )
+    return records
 
 
 def _glyphs(textpage: Any) -> list[_Glyph]:
@@ -108,6 +137,7 @@ def _glyphs(textpage: Any) -> list[_Glyph]:
     raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
     text = buffer.raw[: count * 2].decode("utf-16-le", errors="replace")
     box = raw.FS_RECTF()
+    loose_box = raw.FPDFText_GetLooseCharBox
     styles: dict[int | None, _Style] = {}
     glyphs: list[_Glyph] = []
     for index, char in enumerate(text):
@@ -115,16 +145,18 @@ def _glyphs(textpage: Any) -> list[_Glyph]:
             continue
         if char in _HYPHEN_MARKS and raw.FPDFText_IsHyphen(textpage, index):
             char = "-"
-        handle = ctypes.cast(raw.FPDFText_GetTextObject(textpage, index), ctypes.c_void_p).value
+        handle = _TEXT_OBJECT_ADDRESS(textpage, index)
         style = styles.get(handle)
         if style is None:
             style = styles[handle] = _style(textpage, index)
-        raw.FPDFText_GetLooseCharBox(textpage, index, box)
-        bottom, right = box.bottom + style.shift, box.right
+        loose_box(textpage, index, box)
+        left, bottom = box.left, box.bottom + style.shift
         width = style.widths.get(char) if style.widths else None
-        if width is not None:
-            right = box.left + width * style.width_scale
-        glyphs.append(_Glyph(char, (box.left, bottom, right, box.top + style.shift), style))
+        right = box.right if width is None else left + width * style.width_scale
+        if style.quarter == 0:
+            glyphs.append((char, left, bottom, right, bottom + style.size, style))
+        else:
+            glyphs.append((char, *_pdfminer_box(left, bottom, right, box.top + style.shift, style)))
     return glyphs
 
 
@@ -168,43 +200,45 @@ def _upright_rotation(glyphs: list[_Glyph], published: int) -> int:
 
     pdfium's coordinates ignore ``/Rotate``: the frame follows the glyphs' own direction.
     """
-    quarters = Counter(g.quarter for g in glyphs if not g.text.isspace())
+    quarters = Counter(glyph[5].quarter for glyph in glyphs if not glyph[0].isspace())
     if not quarters:
         return published
     quarter, count = quarters.most_common(1)[0]
     return quarter * 90 if count * 2 > sum(quarters.values()) else published
 
 
-def _pdfminer_box(glyph: _Glyph) -> tuple[float, float, float, float]:
+def _pdfminer_box(
+    left: float, bottom: float, right: float, top: float, style: _Style
+) -> tuple[float, float, float, float, _Style]:
     """pdfminer's box: the baseline side of pdfium's loose box, the far side one size away."""
-    left, bottom, right, top, size = glyph.left, glyph.bottom, glyph.right, glyph.top, glyph.size
-    if glyph.quarter == 0:
+    size = style.size
+    if style.quarter == 0:
         top = bottom + size
-    elif glyph.quarter == 2:
+    elif style.quarter == 2:
         bottom = top - size
-    elif glyph.quarter == 1:
+    elif style.quarter == 1:
         left = right - size
     else:
         right = left + size
-    return left, bottom, right, top
+    return left, bottom, right, top, style
 
 
 def _record(
     glyph: _Glyph, rotation: int, mediabox: tuple[float, float, float, float], frame: PageFrame
 ) -> Char:
     """The character in pdfminer's device space for ``rotation``, then as pdfplumber keys it."""
-    left, bottom, right, top = _pdfminer_box(glyph)
+    text, left, bottom, right, top, style = glyph
     x0, y0, x1, y1 = _rotate_box((left, bottom, right, top), rotation, mediabox)
     char_top = frame.height - y1 + frame.top
     return {
-        "text": glyph.text,
+        "text": text,
         "x0": x0 + frame.x0 if frame.x0 != 0 else x0,
         "x1": x1 + frame.x0 if frame.x0 != 0 else x1,
         "top": char_top,
         "bottom": frame.height - y0 + frame.top,
         "doctop": frame.doctop + char_top,
-        "upright": (glyph.quarter * 90 - rotation) % 360 == 0,
-        "fontname": glyph.font,
+        "upright": (style.quarter * 90 - rotation) % 360 == 0,
+        "fontname": style.fontname,
         "size": y1 - y0,
     }
 
