@@ -1,8 +1,11 @@
-"""Load a PDF into the flat block stream, from the words pdfplumber extracts.
+"""Load a PDF into the flat block stream, from the words pdfplumber's word grouping makes.
 
-Steps, each a small function: check the bytes -> each page's words (pdfplumber; its failures
-become ``LoadError``) -> lines -> page furniture found across pages -> body lines joined into
-blocks. ``Document.lines`` holds every line (furniture too) in reading order; spans number them.
+Steps, each a small function: check the bytes -> each page's characters (the ``pdfminer``
+engine, ``_pdf_chars``, the default: pdfplumber's own character records without its object
+tax; or ``pdfium``, ``_pdf_pdfium``; their failures become ``LoadError``) -> words
+(pdfplumber's ``WordExtractor``) -> lines -> page furniture found across pages -> body lines
+joined into blocks. ``Document.lines`` holds every line (furniture too) in reading order; spans
+number them. A page whose text runs rotated is read upright, with a ``pdf-page-rotated`` warning.
 
 Rules a user can notice:
 
