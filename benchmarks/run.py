@@ -4,9 +4,11 @@
 
 Prints:
 - Markdown documents per second (seed and fixtures, in-process);
-- PDF conversion time over pdfplumber's own ``extract_words(extra_attrs=["fontname", "size"])``
-  on the same files (the real corpus in ../shared/corpus/real when present, else PDFs built
-  from the seed);
+- PDF conversion time, per character engine (pdfminer, pdfium), over pdfplumber's own
+  ``extract_words(extra_attrs=["fontname", "size"])`` on the same files (the real corpus in
+  ../shared/corpus/real when present, else PDFs built from the seed), and pages per second on
+  one core;
+- peak memory converting the largest PDF, per engine;
 - ``convert --jobs 2`` wall time over ``--jobs 1`` on a batch;
 - start-up time of ``policy-extract --help``.
 """
@@ -14,6 +16,7 @@ Prints:
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -75,21 +78,58 @@ def pdfplumber_words(path: Path) -> None:
             page.close()
 
 
+ENGINES = ("pdfminer", "pdfium")
+
+
 def pdf_ratio(workdir: Path, repeat: int) -> str:
-    from policy_extract.pipeline import extract
+    """Whole conversion per engine over pdfplumber's own extract_words, and pages/s per core."""
+    import pdfplumber
+
+    from policy_extract.loaders.pdf import load_pdf
+    from policy_extract.pipeline import run_pipeline
 
     files = pdf_files(workdir)
+    totals = dict.fromkeys(("words", *ENGINES), 0.0)
+    pages = 0
     rows = []
-    total_base = total_ours = 0.0
     for path in files:
-        base = best_of(repeat, lambda p=path: pdfplumber_words(p))
-        ours = best_of(repeat, lambda p=path: extract(p))
-        total_base += base
-        total_ours += ours
-        rows.append(f"  {path.name:<58} {base:7.2f} s {ours:7.2f} s  x{ours / base:.2f}")
-    header = f"  {'file':<58} {'words':>9} {'convert':>9}  ratio"
-    overall = f"PDF: convert / pdfplumber extract_words = x{total_ours / total_base:.2f} overall"
-    return "\n".join([overall, header, *rows])
+        times = {"words": best_of(repeat, lambda p=path: pdfplumber_words(p))}
+        for engine in ENGINES:
+            times[engine] = best_of(repeat, lambda p=path, e=engine: run_pipeline(load_pdf(p, e)))
+        with pdfplumber.open(path) as pdf:
+            count = len(pdf.pages)
+        pages += count
+        for key, seconds in times.items():
+            totals[key] += seconds
+        ratios = "  ".join(f"x{times[e] / times['words']:.2f}" for e in ENGINES)
+        rows.append(f"  {path.name[:52]:<52} {count:>5} {times['words']:8.2f} s  {ratios}")
+    header = f"  {'file':<52} {'pages':>5} {'words':>10}  {'  '.join(ENGINES)}"
+    overall = [
+        f"PDF ({engine}): convert / pdfplumber extract_words = "
+        f"x{totals[engine] / totals['words']:.2f} overall, {pages / totals[engine]:.1f} pages/s "
+        f"per core (extract_words alone: {pages / totals['words']:.1f} pages/s)"
+        for engine in ENGINES
+    ]
+    return "\n".join([*overall, header, *rows])
+
+
+def peak_memory(workdir: Path) -> str:
+    """Peak resident memory converting the longest PDF, per engine, each in a fresh process."""
+    files = pdf_files(workdir)
+    longest = max(files, key=lambda p: p.stat().st_size)
+    script = (
+        "import resource, sys; from policy_extract.pipeline import extract; extract(sys.argv[1]);"
+        " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    parts = []
+    for engine in ENGINES:
+        env = {**os.environ, "POLICY_EXTRACT_PDF_ENGINE": engine}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(longest)], env=env, capture_output=True, text=True
+        )
+        kilobytes = int(done.stdout.strip() or 0)
+        parts.append(f"{engine} {kilobytes / 1024:.0f} MB")
+    return f"peak memory on {longest.name}: " + ", ".join(parts)
 
 
 def jobs_ratio(workdir: Path) -> str:
@@ -126,14 +166,20 @@ def _timed(command: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one repetition instead of three")
+    parser.add_argument("--only", choices=["markdown", "pdf", "jobs", "startup"], help="one part")
     args = parser.parse_args()
     repeat = 1 if args.quick else 3
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
-        print(markdown_rate(repeat))
-        print(pdf_ratio(workdir, repeat))
-        print(jobs_ratio(workdir))
-        print(startup())
+        if args.only in (None, "markdown"):
+            print(markdown_rate(repeat))
+        if args.only in (None, "pdf"):
+            print(pdf_ratio(workdir, repeat))
+            print(peak_memory(workdir))
+        if args.only in (None, "jobs"):
+            print(jobs_ratio(workdir))
+        if args.only in (None, "startup"):
+            print(startup())
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
-"""Load a PDF into the flat block stream, from the words pdfplumber extracts.
+"""Load a PDF into the flat block stream, from the words pdfplumber's word grouping makes.
 
-Steps, each a small function: check the bytes -> each page's words (pdfplumber; its failures
-become ``LoadError``) -> lines -> page furniture found across pages -> body lines joined into
-blocks. ``Document.lines`` holds every line (furniture too) in reading order; spans number them.
+Steps, each a small function: check the bytes -> each page's characters (the ``pdfminer``
+engine, ``_pdf_chars``, the default: pdfplumber's own character records without its object
+tax; or ``pdfium``, ``_pdf_pdfium``; their failures become ``LoadError``) -> words
+(pdfplumber's ``WordExtractor``) -> lines -> page furniture found across pages -> body lines
+joined into blocks. ``Document.lines`` holds every line (furniture too) in reading order; spans
+number them. A page whose text runs rotated is read upright, with a ``pdf-page-rotated`` warning.
 
 Rules a user can notice:
 
@@ -35,20 +38,24 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
+from pdfplumber.utils.text import WordExtractor
 
-from ..blocks import Document, Furniture
+from ..blocks import Document, Furniture, Notice
 from ..errors import LoadError
 from ._files import read_source_bytes
 from ._pdf_blocks import build_blocks, join_lines
+from ._pdf_chars import PageChars, read_page_chars
 from ._pdf_furniture import find_page_furniture
 from ._pdf_lines import (
     WORD_OPTIONS,
+    Line,
     Page,
     Word,
     group_rows,
@@ -58,13 +65,29 @@ from ._pdf_lines import (
     words_without_double_strikes,
 )
 
-__all__ = ["join_lines", "load_pdf"]
+__all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINE_VARIABLE",
+    "PDF_ENGINES",
+    "choose_engine",
+    "join_lines",
+    "load_pdf",
+]
+
+PDF_ENGINES = ("pdfminer", "pdfium")
+DEFAULT_ENGINE = "pdfminer"
+ENGINE_VARIABLE = "POLICY_EXTRACT_PDF_ENGINE"
+WORD_EXTRACTOR = WordExtractor(**WORD_OPTIONS)  # pdfplumber's own word grouping
 
 
-def load_pdf(path: Path) -> Document:
-    """Read ``path`` as a PDF; raise ``LoadError`` with a one-line reason when that fails."""
+def load_pdf(path: Path, engine: str | None = None) -> Document:
+    """Read ``path`` as a PDF; raise ``LoadError`` with a one-line reason when that fails.
+
+    ``engine`` is the character source, ``pdfminer`` or ``pdfium`` (default: the
+    ``POLICY_EXTRACT_PDF_ENGINE`` environment variable, else ``pdfminer``).
+    """
     data = _read_bytes(path)
-    pages = _read_pages(path, data)
+    pages, notes = _read_pages(path, data, choose_engine(path, engine))
     lines = [line for page in pages for line in page.lines]
     if not lines:
         raise LoadError(path, "PDF has no text layer (image-only); OCR is needed")
@@ -81,7 +104,19 @@ def load_pdf(path: Path) -> Document:
             for line in lines
             if line.number in furniture
         ],
+        notices=notes,
     )
+
+
+def choose_engine(path: Path, engine: str | None = None) -> str:
+    """The engine asked for, else ``POLICY_EXTRACT_PDF_ENGINE``, else the default."""
+    chosen = engine or os.environ.get(ENGINE_VARIABLE, "").strip().lower() or DEFAULT_ENGINE
+    if chosen not in PDF_ENGINES:
+        names = " or ".join(PDF_ENGINES)
+        raise LoadError(
+            path, f"unknown PDF engine {chosen!r} (from {ENGINE_VARIABLE}); use {names}"
+        )
+    return chosen
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -91,30 +126,47 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _read_pages(path: Path, data: bytes) -> list[Page]:
+def _read_pages(path: Path, data: bytes, engine: str) -> tuple[list[Page], list[Notice]]:
     pages: list[Page] = []
+    notes: list[Notice] = []
     next_line = 1
-    for number, (words, top, bottom) in enumerate(_page_words(path, data), start=1):
-        rows = group_rows(words)
+    for number, source in enumerate(_page_chars(path, data, engine), start=1):
+        rows = group_rows(_words_of(source))
         lines = [make_line(number, next_line + i, row) for i, row in enumerate(rows)]
         next_line += len(lines)
-        pages.append(Page(number, top, bottom, lines))
-    return pages
+        pages.append(Page(number, source.frame.top, source.frame.bottom, lines))
+        if source.rotated and lines:
+            notes.append(_rotation_warning(number, source.rotated, lines))
+    return pages, notes
 
 
-def _page_words(path: Path, data: bytes) -> Iterator[tuple[list[Word], float, float]]:
-    """Each page's words and vertical extent. Only pdfplumber's failures become LoadError."""
+def _words_of(source: PageChars) -> list[Word]:
+    words: list[Word] = WORD_EXTRACTOR.extract_words(source.chars)
+    if looks_double_struck(words):
+        words = words_without_double_strikes(source.chars)
+    return words
+
+
+def _rotation_warning(number: int, degrees: int, lines: list[Line]) -> Notice:
+    message = f"page {number}: text runs at {degrees} degrees to the page; read upright"
+    return Notice("pdf-page-rotated", message, span_of_lines(lines))
+
+
+def _page_chars(path: Path, data: bytes, engine: str) -> Iterator[PageChars]:
+    """Each page's characters. Only the PDF libraries' failures become LoadError."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pdfminer warns about the damage it repairs
         try:
+            if engine == "pdfium":
+                from ._pdf_pdfium import read_pdfium_pages
+
+                yield from read_pdfium_pages(data)
+                return
             with pdfplumber.open(io.BytesIO(data)) as pdf:
                 for page in pdf.pages:
-                    words: list[Word] = page.extract_words(**WORD_OPTIONS)
-                    if looks_double_struck(words):
-                        words = words_without_double_strikes(page.chars)
-                    _, top, _, bottom = page.bbox
-                    page.close()  # drop the page's cached objects: memory stays flat
-                    yield words, float(top), float(bottom)
+                    yield read_page_chars(
+                        pdf.rsrcmgr, page.page_obj, page.page_number, page.initial_doctop
+                    )
         except Exception as exc:  # pdfminer raises many unrelated types on damaged files
             raise LoadError(path, _describe_failure(exc)) from None
 

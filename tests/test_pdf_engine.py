@@ -1,0 +1,165 @@
+"""PDF character sources: the lean pdfminer path reads the words pdfplumber reads, pdfium is a
+choice, rotated pages read upright with a warning, and each page says whether it has rulings."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+from reportlab.lib.pagesizes import LETTER
+from reportlab.pdfgen import canvas
+
+from conftest import REAL_CORPUS, SEED, without_provenance
+from pdfbuild import build_policy_pdf
+from policy_extract.errors import LoadError
+from policy_extract.loaders._pdf_chars import read_page_chars
+from policy_extract.loaders._pdf_lines import WORD_OPTIONS
+from policy_extract.loaders._pdf_pdfium import read_pdfium_pages
+from policy_extract.loaders.pdf import ENGINE_VARIABLE, WORD_EXTRACTOR, load_pdf
+from policy_extract.pipeline import run_pipeline
+
+REAL_PDFS = sorted(REAL_CORPUS.glob("*.pdf")) if REAL_CORPUS.is_dir() else []
+ENGINES = ["pdfminer", "pdfium"]
+PAGES_PER_REAL_PDF = 25  # evenly spread over long documents: the comparison stays minutes-cheap
+
+
+@pytest.fixture(scope="module", params="ab", ids=lambda layout: f"layout-{layout}")
+def seed_pdf(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("engine") / f"atgam_{request.param}.pdf"
+    build_policy_pdf(SEED.read_text(encoding="utf-8"), path, request.param)
+    return path
+
+
+def _spread(count: int, most: int) -> list[int]:
+    return sorted({round(i * (count - 1) / max(most - 1, 1)) for i in range(min(count, most))})
+
+
+def assert_lean_path_reads_like_pdfplumber(path: Path, most_pages: int) -> None:
+    with pdfplumber.open(path) as pdf:
+        for index in _spread(len(pdf.pages), most_pages):
+            page = pdf.pages[index]
+            lean = read_page_chars(
+                pdf.rsrcmgr, page.page_obj, page.page_number, page.initial_doctop
+            )
+            expected = page.extract_words(**WORD_OPTIONS)
+            assert WORD_EXTRACTOR.extract_words(lean.chars) == expected, f"page {index + 1}"
+            assert (lean.frame.top, lean.frame.bottom) == (page.bbox[1], page.bbox[3])
+            assert lean.has_paths == bool(page.lines or page.rects or page.curves)
+            page.close()
+
+
+def test_lean_path_gives_pdfplumbers_words_on_test_layouts(seed_pdf: Path) -> None:
+    """Same words, same boxes, same fonts: the JSON of every PDF stays byte-identical."""
+    assert_lean_path_reads_like_pdfplumber(seed_pdf, most_pages=1000)
+
+
+@pytest.mark.skipif(not REAL_PDFS, reason=f"real payer corpus not found at {REAL_CORPUS}")
+@pytest.mark.parametrize("path", REAL_PDFS, ids=[p.name for p in REAL_PDFS])
+def test_lean_path_gives_pdfplumbers_words_on_real_pdfs(path: Path) -> None:
+    assert_lean_path_reads_like_pdfplumber(path, PAGES_PER_REAL_PDF)
+
+
+def test_ruled_page_is_flagged_for_table_finding(tmp_path: Path) -> None:
+    path = tmp_path / "ruled.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=LETTER)
+    pdf.drawString(72, 700, "Plain text page")
+    pdf.showPage()
+    pdf.drawString(72, 700, "Code | Description")
+    pdf.line(72, 695, 400, 695)
+    pdf.showPage()
+    pdf.save()
+    with pdfplumber.open(path) as opened:
+        flags = [
+            read_page_chars(opened.rsrcmgr, p.page_obj, p.page_number, 0).has_paths
+            for p in opened.pages
+        ]
+    assert flags == [False, True]
+    assert [page.has_paths for page in read_pdfium_pages(path.read_bytes())] == [False, True]
+
+
+def test_pdfium_gives_the_same_policy_on_test_layouts(seed_pdf: Path) -> None:
+    """The same fields and text; boxes may differ in the last digit (pdfium's glyph boxes)."""
+    policy = run_pipeline(load_pdf(seed_pdf, "pdfium")).policy.model_dump(mode="json")
+    reference = run_pipeline(load_pdf(seed_pdf, "pdfminer")).policy.model_dump(mode="json")
+    assert without_provenance(policy) == without_provenance(reference)
+
+
+def test_engine_comes_from_the_environment(seed_pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENGINE_VARIABLE, "pdfium")
+    assert load_pdf(seed_pdf).lines == load_pdf(seed_pdf, "pdfium").lines
+    monkeypatch.setenv(ENGINE_VARIABLE, "ghostscript")
+    with pytest.raises(LoadError, match=f"unknown PDF engine 'ghostscript'.*{ENGINE_VARIABLE}"):
+        load_pdf(seed_pdf)
+
+
+def _with_page_rotation(source: Path, target: Path, degrees: int) -> None:
+    document = pdfium.PdfDocument(source)
+    for index in range(len(document)):
+        page = document[index]
+        page.set_rotation(degrees)
+        page.close()
+    document.save(target)
+    document.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_pdf_with_rotated_pages_reads_upright_with_a_warning(
+    seed_pdf: Path, tmp_path: Path, engine: str, degrees: int
+) -> None:
+    """A /Rotate flag on upright content used to give "B B P T | K R" and 'not a drug policy'."""
+    rotated = tmp_path / f"rotated_{degrees}.pdf"
+    _with_page_rotation(seed_pdf, rotated, degrees)
+    policy = run_pipeline(load_pdf(rotated, engine)).policy
+    upright = run_pipeline(load_pdf(seed_pdf, engine)).policy
+    warnings = [w for w in policy.warnings if w.code == "pdf-page-rotated"]
+    assert len(warnings) == upright.source.pages  # type: ignore[union-attr]
+    assert warnings[0].span is not None and warnings[0].span.page == 1
+    assert f"text runs at {(360 - degrees) % 360} degrees" in warnings[0].message
+    policy.warnings = [w for w in policy.warnings if w.code != "pdf-page-rotated"]
+    assert policy.model_dump(exclude={"source"}) == upright.model_dump(exclude={"source"})
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_text_drawn_sideways_reads_as_whole_words(tmp_path: Path, engine: str) -> None:
+    """Landscape text set at 90 degrees on a portrait page (no /Rotate) is read upright."""
+    path = tmp_path / "sideways.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=LETTER)
+    pdf.translate(LETTER[0], 0)
+    pdf.rotate(90)
+    lines = ["Drug Policy: Example", "Coverage criteria apply to every condition.", "Page 1 of 1"]
+    for index, text in enumerate(lines):
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(72, LETTER[0] - 72 - 16 * index, text)
+    pdf.showPage()
+    pdf.save()
+    document = load_pdf(path, engine)
+    assert document.lines == lines
+    assert [w.code for w in document.notices] == ["pdf-page-rotated"]
+
+
+def test_page_box_follows_pdfplumber_for_an_offset_mediabox(tmp_path: Path) -> None:
+    """A mediabox that does not start at 0,0 shifts characters as pdfplumber shifts them."""
+    plain, path = tmp_path / "plain.pdf", tmp_path / "offset.pdf"
+    pdf = canvas.Canvas(str(plain), pagesize=LETTER)
+    pdf.drawString(100, 700, "Offset page text")
+    pdf.showPage()
+    pdf.save()
+    document = pdfium.PdfDocument(plain)
+    page = document[0]
+    page.set_mediabox(36, 48, LETTER[0], LETTER[1])
+    page.close()
+    document.save(path)
+    document.close()
+    data = path.read_bytes()
+    assert_lean_path_reads_like_pdfplumber(path, most_pages=1)
+    with pdfplumber.open(io.BytesIO(data)) as opened:
+        expected = opened.pages[0].extract_words(**WORD_OPTIONS)
+    (chars,) = read_pdfium_pages(data)
+    words = WORD_EXTRACTOR.extract_words(chars.chars)
+    assert [w["text"] for w in words] == [w["text"] for w in expected]
+    assert words[0]["x0"] == pytest.approx(expected[0]["x0"], abs=0.5)
+    assert words[0]["top"] == pytest.approx(expected[0]["top"], abs=0.5)
