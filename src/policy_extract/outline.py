@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .blocks import Block
 
-__all__ = ["Node", "Section", "build_list_tree", "build_sections", "label_style"]
+__all__ = ["Node", "Section", "build_list_tree", "build_sections", "heading_levels", "label_style"]
 
 
 @dataclass(slots=True)
@@ -38,10 +38,39 @@ class Section:
 
     heading: Block | None
     nodes: list[Node] = field(default_factory=list)
+    level: int = 1
+
+
+# Heading indents closer than this (points, for PDF) are the same level.
+_SAME_INDENT = 3.0
+
+
+def heading_levels(headings: Sequence[Block]) -> list[int]:
+    """Each heading's level, 1 the top: the level the source states (Markdown ``#``), else the
+    rank of its indentation among the headings that state none (leftmost is 1)."""
+    indents = sorted({h.indent for h in headings if h.level is None})
+    ranks: dict[float, int] = {}
+    rank, previous = 0, None
+    for indent in indents:
+        if previous is None or indent - previous > _SAME_INDENT:
+            rank += 1
+            previous = indent
+        ranks[indent] = rank
+    return [h.level if h.level is not None else ranks[h.indent] for h in headings]
 
 
 def build_sections(blocks: Sequence[Block]) -> list[Section]:
-    """Split blocks at headings; runs of list items become trees."""
+    """Split blocks at headings, each section with its heading's level; runs of list items
+    become trees."""
+    sections = _split_sections(blocks)
+    headings = [s.heading for s in sections if s.heading is not None]
+    headed = [s for s in sections if s.heading is not None]
+    for section, level in zip(headed, heading_levels(headings), strict=True):
+        section.level = level
+    return sections
+
+
+def _split_sections(blocks: Sequence[Block]) -> list[Section]:
     sections: list[Section] = []
     current = Section(heading=None)
     run: list[Block] = []

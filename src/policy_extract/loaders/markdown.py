@@ -56,9 +56,8 @@ def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
                 yield from _list_item_blocks(token, item_marker, list_depth)
                 item_marker = None  # a second paragraph in the same item is a continuation
             elif opener.type == "heading_open":
-                yield Block(
-                    "heading", _plain(token), _span(token), bold=True, indent=int(opener.tag[1:])
-                )
+                level = int(opener.tag[1:])
+                yield Block("heading", _plain(token), _span(token), True, indent=level, level=level)
             else:
                 yield from _paragraph_blocks(token, in_list=bool(list_depth))
 

@@ -27,8 +27,9 @@ Rules a user can notice:
   compounds (non-, anti-, self-, co-, well-, high-, low-, first-, ...), is not a plain word
   (T-, CAR-, CD20-), or the next word is a usual compound tail (-based, -related, -line, ...).
   Otherwise the hyphen stays and the parts join without a space.
-* **Tables.** A gap wider than twice the font size separates cells, joined with " | "; such a
-  row is a paragraph of its own.
+* **Tables.** Ruled tables are found by pdfplumber's table finder and become ``table`` blocks
+  (rules in ``loaders._pdf_tables``). In unruled text, a gap wider than twice the font size
+  separates cells, joined with " | "; such a row is a paragraph of its own.
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ from ._pdf_lines import (
     span_of_lines,
     words_without_double_strikes,
 )
+from ._pdf_tables import (
+    FoundTable,
+    build_blocks_around_tables,
+    find_page_tables,
+    merge_table_rows,
+)
 
 __all__ = ["join_lines", "load_pdf"]
 
@@ -64,23 +71,32 @@ __all__ = ["join_lines", "load_pdf"]
 def load_pdf(path: Path) -> Document:
     """Read ``path`` as a PDF; raise ``LoadError`` with a one-line reason when that fails."""
     data = _read_bytes(path)
-    pages = _read_pages(path, data)
+    tables: list[FoundTable] = []
+    pages = _read_pages(path, data, tables)
     lines = [line for page in pages for line in page.lines]
     if not lines:
         raise LoadError(path, "PDF has no text layer (image-only); OCR is needed")
     furniture = find_page_furniture(pages)
+    body = [line for line in lines if line.number not in furniture]
+    blocks, repeated_headers = build_blocks_around_tables(body, tables, build_blocks)
     return Document(
         path=str(path),
         format="pdf",
         sha256=hashlib.sha256(data).hexdigest(),
-        blocks=build_blocks([line for line in lines if line.number not in furniture]),
+        blocks=blocks,
         lines=[line.text for line in lines],
         pages=len(pages),
-        furniture=[
-            Furniture(line.text, furniture[line.number], span_of_lines([line]))
-            for line in lines
-            if line.number in furniture
-        ],
+        furniture=sorted(
+            [
+                *(
+                    Furniture(line.text, furniture[line.number], span_of_lines([line]))
+                    for line in lines
+                    if line.number in furniture
+                ),
+                *repeated_headers,
+            ],
+            key=lambda item: item.span.line_start or 0,
+        ),
     )
 
 
@@ -91,19 +107,25 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _read_pages(path: Path, data: bytes) -> list[Page]:
+def _read_pages(path: Path, data: bytes, tables: list[FoundTable]) -> list[Page]:
+    """The pages' lines; the ruled tables found are appended to ``tables``."""
     pages: list[Page] = []
     next_line = 1
-    for number, (words, top, bottom) in enumerate(_page_words(path, data), start=1):
+    for number, (words, page_tables, top, bottom) in enumerate(_page_words(path, data), start=1):
         rows = group_rows(words)
         lines = [make_line(number, next_line + i, row) for i, row in enumerate(rows)]
+        lines = merge_table_rows(number, next_line, lines, page_tables)  # table rows in order
+        tables.extend(page_tables)
         next_line += len(lines)
         pages.append(Page(number, top, bottom, lines))
     return pages
 
 
-def _page_words(path: Path, data: bytes) -> Iterator[tuple[list[Word], float, float]]:
-    """Each page's words and vertical extent. Only pdfplumber's failures become LoadError."""
+def _page_words(
+    path: Path, data: bytes
+) -> Iterator[tuple[list[Word], list[FoundTable], float, float]]:
+    """Each page's words outside tables, its tables and its vertical extent. Only pdfplumber's
+    failures become LoadError."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pdfminer warns about the damage it repairs
         try:
@@ -112,9 +134,10 @@ def _page_words(path: Path, data: bytes) -> Iterator[tuple[list[Word], float, fl
                     words: list[Word] = page.extract_words(**WORD_OPTIONS)
                     if looks_double_struck(words):
                         words = words_without_double_strikes(page.chars)
+                    words, tables = find_page_tables(page, page.page_number, words)
                     _, top, _, bottom = page.bbox
                     page.close()  # drop the page's cached objects: memory stays flat
-                    yield words, float(top), float(bottom)
+                    yield words, tables, float(top), float(bottom)
         except Exception as exc:  # pdfminer raises many unrelated types on damaged files
             raise LoadError(path, _describe_failure(exc)) from None
 
