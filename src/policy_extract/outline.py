@@ -47,16 +47,23 @@ _SAME_INDENT = 3.0
 
 def heading_levels(headings: Sequence[Block]) -> list[int]:
     """Each heading's level, 1 the top: the level the source states (Markdown ``#``), else the
-    rank of its indentation among the headings that state none (leftmost is 1)."""
-    indents = sorted({h.indent for h in headings if h.level is None})
-    ranks: dict[float, int] = {}
-    rank, previous = 0, None
-    for indent in indents:
-        if previous is None or indent - previous > _SAME_INDENT:
-            rank += 1
-            previous = indent
-        ranks[indent] = rank
-    return [h.level if h.level is not None else ranks[h.indent] for h in headings]
+    rank of its indentation among the indentations at least two such headings share (leftmost
+    is 1). A heading alone at its indentation (a centred title, a note in a margin) takes the
+    level of the nearest shared indentation to its left, or 1."""
+    clusters: list[list[float]] = []
+    for indent in sorted(h.indent for h in headings if h.level is None):
+        if clusters and indent - clusters[-1][0] <= _SAME_INDENT:
+            clusters[-1].append(indent)
+        else:
+            clusters.append([indent])
+    shared = [cluster[0] for cluster in clusters if len(cluster) >= 2]
+    levels = []
+    for heading in headings:
+        if heading.level is not None:
+            levels.append(heading.level)
+        else:
+            levels.append(max(1, sum(1 for x in shared if x <= heading.indent + _SAME_INDENT)))
+    return levels
 
 
 def build_sections(blocks: Sequence[Block]) -> list[Section]:
