@@ -30,7 +30,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
-__all__ = ["LAYOUTS", "Layout", "build_policy_pdf"]
+__all__ = ["LAYOUTS", "Layout", "build_policy_pdf", "build_table_pdf"]
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|<(https?://[^>]+)>")
 _LIST_LINE = re.compile(r"^( *)(?:([-*+]) +)?(?:(\d{1,3}|[a-z]{1,4})\. +)?(\S.*)$")
@@ -312,3 +312,57 @@ def _render(
             pdf.drawCentredString(width / 2, 36, page_label)
         pdf.showPage()
     pdf.save()
+
+
+def build_table_pdf(
+    path: Path,
+    intro: list[str],
+    header: list[str],
+    pages: list[list[list[str]]],
+    widths: list[float],
+) -> None:
+    """A Letter PDF: ``intro`` lines, then a ruled table whose rows (``pages``: the rows on each
+    page) run over several pages, the ``header`` row repeated at the top of each page. A cell's
+    ``\\n`` is a wrapped line inside it. Every page gets "Page N of M" as a footer."""
+    size, leading, pad, left = 10.0, 12.0, 3.0, 72.0
+    width, height = LETTER
+    pdf = canvas.Canvas(str(path), pagesize=LETTER)
+    for number, rows in enumerate(pages, start=1):
+        y = height - 72
+        if number == 1:
+            for line in intro:
+                pdf.setFont("Helvetica", size)
+                pdf.drawString(left, y - size, line)
+                y -= leading + 4
+            y -= 8
+        for index, row in enumerate([header, *rows]):
+            font = "Helvetica-Bold" if index == 0 else "Helvetica"
+            y = _table_row(pdf, row, widths, left, y, font, size, leading, pad)
+        pdf.setFont("Helvetica", size)
+        pdf.drawCentredString(width / 2, 40, f"Page {number} of {len(pages)}")
+        pdf.showPage()
+    pdf.save()
+
+
+def _table_row(
+    pdf: canvas.Canvas,
+    row: list[str],
+    widths: list[float],
+    left: float,
+    y: float,
+    font: str,
+    size: float,
+    leading: float,
+    pad: float,
+) -> float:
+    """Draw one ruled row with its top at ``y``; return the y of its bottom."""
+    lines = max(len(cell.split("\n")) for cell in row)
+    row_height = lines * leading + 2 * pad
+    x = left
+    for cell, cell_width in zip(row, widths, strict=True):
+        pdf.rect(x, y - row_height, cell_width, row_height, stroke=1, fill=0)
+        pdf.setFont(font, size)
+        for offset, text in enumerate(cell.split("\n")):
+            pdf.drawString(x + pad, y - pad - size - offset * leading, text)
+        x += cell_width
+    return y - row_height

@@ -106,10 +106,9 @@ def test_errors_survive_pickling_for_worker_processes() -> None:
     assert str(copy) == "a.pdf:3: PDF is encrypted; a password is needed"
 
 
-def test_table_rows_become_paragraphs_with_cells_joined_by_bars() -> None:
+def test_a_table_is_one_block_whose_text_joins_cells_by_bars() -> None:
     source = "| Code | Description |\n|---|---|\n| J1745 | Injection, infliximab |\n"
     blocks = parse_markdown(source).blocks
     assert [(b.kind, b.text, b.span.line_start) for b in blocks] == [
-        ("paragraph", "Code | Description", 1),
-        ("paragraph", "J1745 | Injection, infliximab", 3),
+        ("table", "Code | Description\nJ1745 | Injection, infliximab", 1),
     ]

@@ -17,15 +17,17 @@ __all__ = [
     "PAGE_NUMBER",
     "Block",
     "BlockKind",
+    "Cell",
     "Document",
     "Furniture",
     "Notice",
     "SourceFormat",
     "Span",
     "split_list_label",
+    "table_text",
 ]
 
-BlockKind = Literal["heading", "paragraph", "list_item"]
+BlockKind = Literal["heading", "paragraph", "list_item", "table"]
 SourceFormat = Literal["pdf", "markdown", "text"]
 
 # The deepest list nesting any stage builds or reads back: deeper items are kept, one level up,
@@ -68,13 +70,24 @@ class Span(BaseModel):
 
 
 @dataclass(slots=True)
+class Cell:
+    """A table cell: its text (wrapped lines joined) and its span (the row's line, its bbox)."""
+
+    text: str
+    span: Span
+
+
+@dataclass(slots=True)
 class Block:
     """One unit of content in reading order.
 
     ``marker`` is a list item's own label with its punctuation (``"1."``, ``"a."``, ``"ii."``) or
     ``"-"`` for an unlabelled bullet; ``indent`` is the loader's nesting depth or indentation
     (only compared between items, never interpreted alone). ``label`` is an inline bold lead-in
-    such as ``"USP Category:"`` that is not repeated in ``text``.
+    such as ``"USP Category:"`` that is not repeated in ``text``. ``level`` is a heading's level
+    where the source states it (Markdown ``#``/``##``), else None. A ``table`` block keeps its
+    ``rows`` of cells (header row first); its ``text`` is the rows joined by newlines, each row's
+    non-empty cells joined by `` | ``.
     """
 
     kind: BlockKind
@@ -86,6 +99,8 @@ class Block:
     label: str | None = None
     italic: bool = False
     urls: list[str] = field(default_factory=list)
+    level: int | None = None
+    rows: list[list[Cell]] | None = None
 
     @property
     def full_text(self) -> str:
@@ -137,6 +152,11 @@ PAGE_NUMBER = re.compile(
 
 # A list label at the start of an item's text: "1.", "a.", "ii.", "10)", "(b)".
 _LABEL = re.compile(r"^(?:\(([0-9]{1,3}|[a-zA-Z]{1,5})\)|([0-9]{1,3}|[a-zA-Z]{1,5})[.)])\s+(?=\S)")
+
+
+def table_text(rows: list[list[Cell]]) -> str:
+    """A table as text: one line per row, its non-empty cells joined by `` | ``."""
+    return "\n".join(" | ".join(cell.text for cell in row if cell.text) for row in rows)
 
 
 def split_list_label(text: str) -> tuple[str | None, str]:

@@ -20,6 +20,7 @@ __all__ = [
     "Section",
     "build_list_tree",
     "build_sections",
+    "heading_levels",
     "label_style",
     "too_deep_items",
 ]
@@ -49,10 +50,46 @@ class Section:
 
     heading: Block | None
     nodes: list[Node] = field(default_factory=list)
+    level: int = 1
+
+
+# Heading indents closer than this (points, for PDF) are the same level.
+_SAME_INDENT = 3.0
+
+
+def heading_levels(headings: Sequence[Block]) -> list[int]:
+    """Each heading's level, 1 the top: the level the source states (Markdown ``#``), else the
+    rank of its indentation among the indentations at least two such headings share (leftmost
+    is 1). A heading alone at its indentation (a centred title, a note in a margin) takes the
+    level of the nearest shared indentation to its left, or 1."""
+    clusters: list[list[float]] = []
+    for indent in sorted(h.indent for h in headings if h.level is None):
+        if clusters and indent - clusters[-1][0] <= _SAME_INDENT:
+            clusters[-1].append(indent)
+        else:
+            clusters.append([indent])
+    shared = [cluster[0] for cluster in clusters if len(cluster) >= 2]
+    levels = []
+    for heading in headings:
+        if heading.level is not None:
+            levels.append(heading.level)
+        else:
+            levels.append(max(1, sum(1 for x in shared if x <= heading.indent + _SAME_INDENT)))
+    return levels
 
 
 def build_sections(blocks: Sequence[Block]) -> list[Section]:
-    """Split blocks at headings; runs of list items become trees."""
+    """Split blocks at headings, each section with its heading's level; runs of list items
+    become trees."""
+    sections = _split_sections(blocks)
+    headings = [s.heading for s in sections if s.heading is not None]
+    headed = [s for s in sections if s.heading is not None]
+    for section, level in zip(headed, heading_levels(headings), strict=True):
+        section.level = level
+    return sections
+
+
+def _split_sections(blocks: Sequence[Block]) -> list[Section]:
     sections: list[Section] = []
     current = Section(heading=None)
     run: list[Block] = []

@@ -27,7 +27,16 @@ UNPARSED = "unparsed"
 STRUCTURE = "structure (section heading)"
 LOST = "lost"
 # Span-carrying values that stand for exactly the lines they cover.
-_LEAF_MODELS = {"CriteriaNode", "Dose", "Period", "Icd10Code", "Hcpcs", "Reference", "OutlineBlock"}
+_LEAF_MODELS = {
+    "CriteriaNode",
+    "Dose",
+    "Period",
+    "Icd10Code",
+    "Hcpcs",
+    "Reference",
+    "OutlineBlock",
+    "TableCell",
+}
 # Lines that are pure Markdown markup (rules, table borders) carry no content.
 _MARKUP_ONLY = re.compile(r"^[\s\-*_=#>|:`~]*$")
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..blocks import Block, Document, Notice, Span, split_list_label
+from ..blocks import Block, Cell, Document, Notice, Span, split_list_label, table_text
 from .text import parse_text
 
 __all__ = ["parse_markdown"]
@@ -64,10 +64,10 @@ def _plain_text_fallback(text: str, *, path: str, sha256: str) -> Document:
 def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
     list_depth = 0
     item_marker: str | None = None
-    tokens = _collapse_table_rows(tokens)
+    tokens = _collapse_tables(tokens)
     for index, token in enumerate(tokens):
-        if token.type == "table_row" and token.map is not None:
-            yield Block("paragraph", token.content, _span(token))
+        if token.type == "table" and token.map is not None:
+            yield _table_block(token)
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
@@ -82,32 +82,38 @@ def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
                 yield from _list_item_blocks(token, item_marker, list_depth)
                 item_marker = None  # a second paragraph in the same item is a continuation
             elif opener.type == "heading_open":
-                yield Block(
-                    "heading", _plain(token), _span(token), bold=True, indent=int(opener.tag[1:])
-                )
+                level = int(opener.tag[1:])
+                yield Block("heading", _plain(token), _span(token), True, indent=level, level=level)
             else:
                 yield from _paragraph_blocks(token, in_list=bool(list_depth))
 
 
-def _collapse_table_rows(tokens: list[Token]) -> list[Token]:
-    """Each table row becomes one ``table_row`` token: its cells joined with " | " (as the PDF
-    loader writes rows), with the row's line map."""
+def _collapse_tables(tokens: list[Token]) -> list[Token]:
+    """Each table becomes one ``table`` token whose ``meta["rows"]`` holds, per row, its source
+    line (1-based) and its cells' plain text; the table's line map is kept."""
     result: list[Token] = []
-    row: Token | None = None
-    cells: list[str] = []
+    table: Token | None = None
     for token in tokens:
-        if token.type == "tr_open":
-            row, cells = Token("table_row", "", 0, map=token.map), []
-        elif token.type == "tr_close" and row is not None:
-            row.content = " | ".join(cells)
-            result.append(row)
-            row = None
-        elif row is not None:
-            if token.type == "inline":
-                cells.append(_plain(token))
-        else:
+        if token.type == "table_open":
+            table = Token("table", "", 0, map=token.map, meta={"rows": []})
+        elif token.type == "table_close" and table is not None:
+            result.append(table)
+            table = None
+        elif table is None:
             result.append(token)
+        elif token.type == "tr_open" and token.map is not None:
+            table.meta["rows"].append((token.map[0] + 1, []))
+        elif token.type == "inline" and table.meta["rows"]:
+            table.meta["rows"][-1][1].append(_plain(token))
     return result
+
+
+def _table_block(token: Token) -> Block:
+    rows = [
+        [Cell(text, Span(line_start=line, line_end=line)) for text in cells]
+        for line, cells in token.meta["rows"]
+    ]
+    return Block("table", table_text(rows), _span(token), rows=rows)
 
 
 def _verbatim_blocks(token: Token) -> Iterator[Block]:

@@ -30,8 +30,9 @@ Rules a user can notice:
   compounds (non-, anti-, self-, co-, well-, high-, low-, first-, ...), is not a plain word
   (T-, CAR-, CD20-), or the next word is a usual compound tail (-based, -related, -line, ...).
   Otherwise the hyphen stays and the parts join without a space.
-* **Tables.** A gap wider than twice the font size separates cells, joined with " | "; such a
-  row is a paragraph of its own.
+* **Tables.** Ruled tables are found by pdfplumber's table finder and become ``table`` blocks
+  (rules in ``loaders._pdf_tables``). In unruled text, a gap wider than twice the font size
+  separates cells, joined with " | "; such a row is a paragraph of its own.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
@@ -63,6 +65,12 @@ from ._pdf_lines import (
     make_line,
     span_of_lines,
     words_without_double_strikes,
+)
+from ._pdf_tables import (
+    FoundTable,
+    build_blocks_around_tables,
+    find_page_tables,
+    merge_table_rows,
 )
 
 __all__ = [
@@ -87,23 +95,32 @@ def load_pdf(path: Path, engine: str | None = None) -> Document:
     ``POLICY_EXTRACT_PDF_ENGINE`` environment variable, else ``pdfminer``).
     """
     data = _read_bytes(path)
-    pages, notes = _read_pages(path, data, choose_engine(path, engine))
+    tables: list[FoundTable] = []
+    pages, notes = _read_pages(path, data, choose_engine(path, engine), tables)
     lines = [line for page in pages for line in page.lines]
     if not lines:
         raise LoadError(path, "PDF has no text layer (image-only); OCR is needed")
     furniture = find_page_furniture(pages)
+    body = [line for line in lines if line.number not in furniture]
+    blocks, repeated_headers = build_blocks_around_tables(body, tables, build_blocks)
     return Document(
         path=str(path),
         format="pdf",
         sha256=hashlib.sha256(data).hexdigest(),
-        blocks=build_blocks([line for line in lines if line.number not in furniture]),
+        blocks=blocks,
         lines=[line.text for line in lines],
         pages=len(pages),
-        furniture=[
-            Furniture(line.text, furniture[line.number], span_of_lines([line]))
-            for line in lines
-            if line.number in furniture
-        ],
+        furniture=sorted(
+            [
+                *(
+                    Furniture(line.text, furniture[line.number], span_of_lines([line]))
+                    for line in lines
+                    if line.number in furniture
+                ),
+                *repeated_headers,
+            ],
+            key=lambda item: item.span.line_start or 0,
+        ),
         notices=notes,
     )
 
@@ -126,13 +143,22 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _read_pages(path: Path, data: bytes, engine: str) -> tuple[list[Page], list[Notice]]:
+def _read_pages(
+    path: Path, data: bytes, engine: str, tables: list[FoundTable]
+) -> tuple[list[Page], list[Notice]]:
+    """The pages' lines; the ruled tables found are appended to ``tables``."""
     pages: list[Page] = []
     notes: list[Notice] = []
     next_line = 1
-    for number, source in enumerate(_page_chars(path, data, engine), start=1):
-        rows = group_rows(_words_of(source))
+    for number, (source, page) in enumerate(_page_chars(path, data, engine), start=1):
+        words = _words_of(source)
+        page_tables: list[FoundTable] = []
+        if page is not None and source.has_paths and not source.rotated:
+            words, page_tables = find_page_tables(page, number, words)
+        rows = group_rows(words)
         lines = [make_line(number, next_line + i, row) for i, row in enumerate(rows)]
+        lines = merge_table_rows(number, next_line, lines, page_tables)  # table rows in order
+        tables.extend(page_tables)
         next_line += len(lines)
         pages.append(Page(number, source.frame.top, source.frame.bottom, lines))
         if source.rotated and lines:
@@ -152,21 +178,25 @@ def _rotation_warning(number: int, degrees: int, lines: list[Line]) -> Notice:
     return Notice("pdf-page-rotated", message, span_of_lines(lines))
 
 
-def _page_chars(path: Path, data: bytes, engine: str) -> Iterator[PageChars]:
-    """Each page's characters. Only the PDF libraries' failures become LoadError."""
+def _page_chars(path: Path, data: bytes, engine: str) -> Iterator[tuple[PageChars, Any]]:
+    """Each page's characters, with its pdfplumber page where the engine has one (table
+    finding needs it). Only the PDF libraries' failures become LoadError."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pdfminer warns about the damage it repairs
         try:
             if engine == "pdfium":
                 from ._pdf_pdfium import read_pdfium_pages
 
-                yield from read_pdfium_pages(data)
+                # No pdfplumber page: the pdfium engine finds no ruled tables.
+                yield from ((chars, None) for chars in read_pdfium_pages(data))
                 return
             with pdfplumber.open(io.BytesIO(data)) as pdf:
                 for page in pdf.pages:
-                    yield read_page_chars(
+                    chars = read_page_chars(
                         pdf.rsrcmgr, page.page_obj, page.page_number, page.initial_doctop
                     )
+                    yield chars, page
+                    page.close()  # drop the page's cached objects: memory stays flat
         except Exception as exc:  # pdfminer raises many unrelated types on damaged files
             raise LoadError(path, _describe_failure(exc)) from None
 

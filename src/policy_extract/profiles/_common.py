@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..blocks import Block, Span
-from ..model import Drug, OutlineBlock, OutlineSection, Unparsed, Warning
+from ..model import Drug, OutlineBlock, OutlineSection, TableCell, Unparsed, Warning
 from ..outline import Node, Section
 
 __all__ = [
@@ -95,7 +95,7 @@ def outline_from_sections(sections: Sequence[Section]) -> list[OutlineSection]:
     return [
         OutlineSection(
             heading=section.heading.full_text if section.heading else None,
-            level=int(section.heading.indent or 1) if section.heading else 1,
+            level=section.level,
             blocks=[_outline_block(node) for node in section.nodes],
             span=node_span(section.nodes, section.heading),
         )
@@ -110,8 +110,15 @@ def _outline_block(node: Node) -> OutlineBlock:
         text=block.text,
         label=block.marker if block.kind == "list_item" else block.label,
         children=[_outline_block(child) for child in node.children],
+        rows=_outline_rows(block),
         span=block.span,
     )
+
+
+def _outline_rows(block: Block) -> list[list[TableCell]] | None:
+    if block.rows is None:
+        return None
+    return [[TableCell(text=cell.text, span=cell.span) for cell in row] for row in block.rows]
 
 
 _NAMES = re.compile(

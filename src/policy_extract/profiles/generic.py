@@ -7,9 +7,9 @@ in ``outline`` so nothing of an unknown layout is lost.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from ..blocks import Block, Furniture
+from ..blocks import Block, Cell, Furniture
 from ..model import Hcpcs, Policy, Reference
 from ..outline import Section, build_sections
 from ..phrases import parse_hcpcs_line
@@ -137,28 +137,59 @@ def _references(sections: Sequence[Section]) -> list[Reference]:
 
 
 _HCPCS_ROW = re.compile(r"^[A-Z]\d{4}\b")
+_CODE_ONLY = re.compile(r"^[A-Z]\d{4}$")
+_DESCRIPTION_HEADER = re.compile(r"\bdescription\b", re.IGNORECASE)
 
 
 def _hcpcs_codes(blocks: Sequence[Block]) -> list[Hcpcs]:
-    """HCPCS Level II codes from lines that start with one (coding tables), first mention kept.
+    """HCPCS Level II codes from coding tables: rows whose first cell starts with one (a ruled
+    table's rows, or row paragraphs of unruled text), first mention kept.
 
-    The description is the rest of the code's own cell, or the next cell when the code stands
-    alone in its cell; ``text`` keeps the whole row."""
+    The description is the rest of the code's own cell, else the row's cell under a header
+    cell naming a description, else the next cell; ``text`` keeps the whole row."""
     codes: dict[str, Hcpcs] = {}
     for block in blocks:
-        text = block.full_text
-        if not _HCPCS_ROW.match(text):
-            continue
-        cells = text.split(" | ")
-        code = parse_hcpcs_line(cells[0])
-        if code is None or code.code in codes:
-            continue
-        # "J0585 | Injection, ..." (a table row): the description is the next cell.
-        description = code.description or (cells[1] if len(cells) > 1 else None)
-        codes[code.code] = Hcpcs(
-            code=code.code, description=description, text=text, span=block.span
-        )
+        for text, cells, description_at in _coding_rows(block):
+            if not _HCPCS_ROW.match(text) or all(_CODE_ONLY.match(c.text) for c in cells):
+                continue  # not a coding row, or a header row naming codes (a code grid)
+            code = parse_hcpcs_line(cells[0].text)
+            if code is None or code.code in codes:
+                continue
+            description = code.description or _description_cell(cells, description_at)
+            span = cells[0].span if block.kind == "table" else block.span
+            codes[code.code] = Hcpcs(code=code.code, description=description, text=text, span=span)
     return list(codes.values())
+
+
+def _coding_rows(block: Block) -> Iterator[tuple[str, list[Cell], tuple[float, float] | None]]:
+    """(row text, cells, the x extent of a "Description" header cell) for each row of a block."""
+    if block.rows is None:
+        cells = [Cell(text, block.span) for text in block.full_text.split(" | ")]
+        yield block.full_text, cells, None
+        return
+    description_at = None
+    for row in block.rows:
+        header = next((c for c in row if _DESCRIPTION_HEADER.search(c.text)), None)
+        if header is not None and header.span.bbox is not None:
+            description_at = (header.span.bbox[0], header.span.bbox[2])
+        cells = [cell for cell in row if cell.text]
+        if cells:
+            yield " | ".join(cell.text for cell in cells), cells, description_at
+
+
+def _description_cell(cells: list[Cell], under: tuple[float, float] | None) -> str | None:
+    """The cell under the description header (most horizontal overlap), else the next cell."""
+    if under is not None:
+        best, overlap = None, 0.0
+        for cell in cells[1:]:
+            if cell.span.bbox is not None:
+                x0, _, x1, _ = cell.span.bbox
+                shared = min(x1, under[1]) - max(x0, under[0])
+                if shared > overlap:
+                    best, overlap = cell, shared
+        if best is not None:
+            return best.text
+    return cells[1].text if len(cells) > 1 else None
 
 
 def _review_date(blocks: Sequence[Block]) -> str | None:
