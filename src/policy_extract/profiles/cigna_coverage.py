@@ -121,11 +121,20 @@ def build_item_tree(blocks: Sequence[Block]) -> Item:
             stack[-1].text = f"{stack[-1].text} {block.full_text}"
             stack[-1].span = stack[-1].span.merge(block.span)
         else:
-            owner = next((i for i in reversed(stack) if i.indent < block.indent - 0.5), root)
+            owner = _note_owner(stack, block)
             owner.notes.append(block.full_text)
             owner.span = owner.span.merge(block.span)
         previous = block
     return root
+
+
+def _note_owner(stack: Sequence[Item], block: Block) -> Item:
+    """The deepest open item indented less than the note. A note indented less than the
+    indication itself carries no indentation (Markdown's paragraphs inside list items): it
+    belongs to the item it follows."""
+    if block.indent < stack[0].indent:
+        return stack[-1]
+    return next((i for i in reversed(stack) if i.indent < block.indent - 0.5), stack[0])
 
 
 def _continues(item: Item, block: Block) -> bool:
