@@ -18,10 +18,10 @@ from collections.abc import Sequence
 
 from ..blocks import Block, Furniture, Span
 from ..model import ConditionCoverage, Drug, Policy, Product, Statement
-from . import generic
 from ._common import Findings
 from .base import NO_MATCH, Match, Profile
 from .cigna_coverage import Item, build_item_tree, read_indication, split_indications
+from .generic import read_policy as read_generic_policy
 
 __all__ = ["FOOTER_PATTERNS", "NAME", "PROFILE", "find_title", "is_structure", "match"]
 
@@ -106,7 +106,7 @@ def is_structure(block: Block) -> bool:
 
 def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tuple[Policy, Findings]:
     """The generic Policy with Cigna's title, products, drug, indications and exclusions."""
-    policy, generic_findings = generic.read_policy(blocks, furniture)
+    policy, generic_findings = read_generic_policy(blocks, furniture)
     findings = Findings(
         [w for w in generic_findings.warnings if w.code != "template-not-recognised"],
         generic_findings.unparsed,
