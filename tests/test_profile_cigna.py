@@ -135,6 +135,22 @@ class TestFixture:
         assert any("FDA-Approved Indications" in w.message for w in policy.warnings)
 
 
+def test_diff_reads_continuation_criteria_and_exclusions(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    dropped = "     - ii. Patient experienced a beneficial clinical response, defined as reduced"
+    start = text.index(dropped)
+    edited = text[:start] + text[text.index("\n", start) + 1 :]
+    exclusion = "2. Use in Combination with Phototherapy. Not established as safe.\n\n"
+    edited = edited.replace("**Coding Information**", exclusion + "**Coding Information**")
+    path = tmp_path / "cigna_zorvimab_next.md"
+    path.write_text(edited, encoding="utf-8")
+    changes = diff_policies(_extract(FIXTURE), extract(path)).changes
+    impacts = {(c.kind, c.path): c.impact for c in changes}
+    removed = ("removed", "coverage[atopic-dermatitis].continuation_criteria.children[1]")
+    assert impacts[removed] == "broadens"  # one fewer of ALL required criteria
+    assert impacts[("added", "not_covered")] == "narrows"
+
+
 @pytest.mark.parametrize(
     "text,expected",
     [

@@ -33,11 +33,11 @@ def _line(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{pattern}\s*:?\s*$", re.IGNORECASE)
 
 
-_HEADER = _line(r"drug\s+coverage\s+policy")
+_HEADER = _line(r"(?:drug|medical|pharmacy)\s+coverage\s+policy")
 _POLICY_NUMBER = re.compile(r"^\s*coverage\s+policy\s+number\b[\s.…:]*[A-Z]{2,3}\d{3,5}\b", re.I)
 _FIELD = re.compile(
     r"^\s*(?:effective\s+date|coverage\s+policy\s+number|policy\s+title|next\s+review\s+date"
-    r"|drug\s+coverage\s+policy)\b",
+    r"|(?:drug|medical|pharmacy)\s+coverage\s+policy)\b",
     re.IGNORECASE,
 )
 _COMPANIES = re.compile(r"\bCigna\s+Companies\b")
@@ -52,7 +52,7 @@ _PRIOR_AUTH = re.compile(
 _SENTENCE_WORDS = 8  # a bold "heading" this long is a sentence (an intro), not a section name
 
 _SIGNATURE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("header 'Drug Coverage Policy'", _HEADER),
+    ("header 'Drug/Medical Coverage Policy'", _HEADER),
     ("field 'Coverage Policy Number'", _POLICY_NUMBER),
     ("names 'Cigna Companies'", _COMPANIES),
     ("heading 'FDA-Approved Indications'/'Other Uses with Supportive Evidence'", INDICATION_GROUP),

@@ -86,14 +86,14 @@ def split_indications(blocks: Sequence[Block]) -> tuple[list[Block], list[list[B
 
     The first list item sets the indications' label style; a later item of that style and no
     deeper indentation starts the next indication."""
-    first = next((b for b in blocks if b.kind == "list_item" and b.marker), None)
+    first = next((b for b in blocks if b.kind == "list_item" and _shape(b.marker) != "bullet"), None)
     if first is None:
         return list(blocks), []
     probe = _new_item(first, [])
     before: list[Block] = []
     groups: list[list[Block]] = []
     for block in blocks:
-        if block.kind == "list_item" and block.marker and block.indent <= first.indent + 2:
+        if block.kind == "list_item" and block.indent <= first.indent + 2:
             candidate = _new_item(block, [])
             if _same_level(candidate, probe):
                 groups.append([block])
