@@ -36,6 +36,14 @@ def policy_of(path: Path) -> Policy:
     return extract(path)
 
 
+# policy.md writes the BSC template's own form, or the outline of a document no template profile
+# reads. Other templates (Cigna: lettered lists split by notes and "Dosing." paragraphs) have no
+# canonical Markdown form yet, so the round-trip tests take the documents policy.md can write.
+CANONICAL_DOCUMENTS = [
+    p for p in DOCUMENTS if (source := policy_of(p).source) and source.profile in ("bsc", "generic")
+]
+
+
 def walk(node: CriteriaNode) -> list[CriteriaNode]:
     return [node, *(n for child in node.children for n in walk(child))]
 
@@ -195,7 +203,7 @@ def _without_spans(value: Any) -> Any:
     return value
 
 
-@pytest.mark.parametrize("path", DOCUMENTS, ids=DOCUMENT_IDS)
+@pytest.mark.parametrize("path", CANONICAL_DOCUMENTS, ids=[p.name for p in CANONICAL_DOCUMENTS])
 def test_converting_policy_md_again_gives_the_same_policy(path: Path, tmp_path: Path) -> None:
     policy = policy_of(path)
     canonical = tmp_path / f"{path.stem}.md"
@@ -363,7 +371,7 @@ def source_without_its_furniture(path: Path) -> str:
     return "\n".join(kept).replace("****", "**\n\n**")
 
 
-MARKDOWN_DOCUMENTS = [p for p in DOCUMENTS if p.suffix == ".md"]
+MARKDOWN_DOCUMENTS = [p for p in CANONICAL_DOCUMENTS if p.suffix == ".md"]
 
 
 @pytest.mark.parametrize("path", MARKDOWN_DOCUMENTS, ids=[p.name for p in MARKDOWN_DOCUMENTS])

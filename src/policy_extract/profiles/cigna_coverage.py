@@ -86,7 +86,8 @@ def split_indications(blocks: Sequence[Block]) -> tuple[list[Block], list[list[B
 
     The first list item sets the indications' label style; a later item of that style and no
     deeper indentation starts the next indication."""
-    first = next((b for b in blocks if b.kind == "list_item" and _shape(b.marker) != "bullet"), None)
+    labelled = (b for b in blocks if b.kind == "list_item" and _shape(b.marker) != "bullet")
+    first = next(labelled, None)
     if first is None:
         return list(blocks), []
     probe = _new_item(first, [])
