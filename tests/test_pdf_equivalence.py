@@ -75,4 +75,8 @@ def test_real_pdf_coding_table_gives_hcpcs_codes() -> None:
     assert [(h.code, h.description) for h in policy.drug_details.hcpcs] == [
         ("J2350", "Injection, ocrelizumab, 1 mg")
     ]
-    assert policy.title == "Ocrevus"
+    # The printed title; the header box's "Policy Title" field reads just "Ocrevus".
+    assert (
+        policy.title
+        == "Multiple Sclerosis (Injectable – CD20-Directed Cytolytic Antibody) – Ocrevus"
+    )

@@ -110,6 +110,9 @@ def _diff_policy_text(rec: Recorder, old: Policy, new: Policy) -> None:
     diff_value(rec, "unlisted_condition_policy", *unlisted, "policy for unlisted conditions")
     instructions = (old.special_instructions, new.special_instructions)
     diff_strings(rec, "special_instructions", instructions, "special instruction")
+    # A new exclusion narrows coverage; a dropped one broadens it.
+    excluded = ([s.text for s in old.not_covered], [s.text for s in new.not_covered])
+    diff_strings(rec, "not_covered", excluded, "condition not covered", ("narrows", "broadens"))
 
 
 def _diff_references(rec: Recorder, old: Policy, new: Policy) -> None:
@@ -180,6 +183,8 @@ def _diff_condition(rec: Recorder, a: ConditionCoverage, b: ConditionCoverage) -
         impact: Impact = "editorial" if bool(was) == bool(now) else "narrows" if now else "broadens"
         rec.changed(f"{base}.prior_authorization_required", (was, now), summary, impact)
     diff_criteria(rec, f"{base}.criteria", a.criteria, b.criteria)
+    continuation = (a.continuation_criteria, b.continuation_criteria)
+    diff_criteria(rec, f"{base}.continuation_criteria", *continuation)
     diff_regimen(rec, f"{base}.doses", a.doses, b.doses, "dose")
     diff_regimen(
         rec, f"{base}.coverage_periods", a.coverage_periods, b.coverage_periods, "coverage period"
