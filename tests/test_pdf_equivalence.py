@@ -18,7 +18,11 @@ from policy_extract.loaders.markdown import parse_markdown
 from policy_extract.pipeline import extract_document, run_pipeline
 from policy_extract.verify import verify_extraction
 
-MARKDOWN_FIXTURES = [p for p in fixture_documents() if p.suffix == ".md"]
+# The test PDF builder draws the BSC conventions (one "•" bullet per level, bold lines as
+# headings); the UHC layout (image bullets, conditions as bold list items) it cannot draw.
+MARKDOWN_FIXTURES = [
+    p for p in fixture_documents() if p.suffix == ".md" and not p.name.startswith("uhc_")
+]
 REAL_PDFS = sorted(REAL_CORPUS.glob("*.pdf")) if REAL_CORPUS.is_dir() else []
 
 

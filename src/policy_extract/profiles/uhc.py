@@ -30,6 +30,7 @@ NAME = "uhc"
 _PAYER = re.compile(r"\bunited\s*healthcare\b", re.IGNORECASE)
 _POLICY_TYPE = re.compile(r"^\s*medical\s+benefit\s+drug\s+policy\s*$", re.IGNORECASE)
 _POLICY_NUMBER = re.compile(r"\bpolicy\s+number\s*:?\s*\d{4}[A-Z]\d{4}[A-Z]{0,3}\b", re.IGNORECASE)
+_FIELD = re.compile(r"^\s*(?:policy\s+number|effective\s+date)\b", re.IGNORECASE)
 _RATIONALE = re.compile(r"^\s*coverage\s+rationale\s*$", re.IGNORECASE)
 _CODES = re.compile(r"^\s*applicable\s+codes\s*$", re.IGNORECASE)
 # Sections after the Coverage Rationale; the first one ends it.
@@ -76,7 +77,9 @@ def find_title(blocks: Sequence[Block]) -> str | None:
 def _title_block(blocks: Sequence[Block]) -> Block | None:
     for index, block in enumerate(blocks[:10]):
         if _POLICY_TYPE.match(block.full_text) and index + 1 < len(blocks):
-            return blocks[index + 1]
+            following = blocks[index + 1]
+            # A labelled field ("Policy Number:") there: the title line was taken as furniture.
+            return None if following.label or _FIELD.match(following.full_text) else following
     return None
 
 
@@ -94,7 +97,7 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
         warnings=[w for w in generic_findings.warnings if w.code != "template-not-recognised"],
         unparsed=generic_findings.unparsed,
     )
-    _read_title(policy, body)
+    _read_title(policy, body, furniture)
     policy.products = read_products(body)
     link_hcpcs_to_products(policy.products, policy.drug_details.hcpcs)
     _read_coverage(policy, body, findings)
@@ -113,12 +116,16 @@ def _sidebar_after_contents(body: list[Block], sidebar: list[Block]) -> list[Blo
     return [*body[:at], *sidebar, *body[at:]]
 
 
-def _read_title(policy: Policy, body: Sequence[Block]) -> None:
+def _read_title(policy: Policy, body: Sequence[Block], furniture: Sequence[Furniture]) -> None:
     title = _title_block(body)
-    if title is None:
-        return
-    policy.title = title.full_text.strip()
-    policy.spans["title"] = title.span
+    if title is not None:
+        policy.title = title.full_text.strip()
+        policy.spans["title"] = title.span
+    else:  # the running header or footer repeats the title on every page
+        repeated = next((f for f in furniture if f.reason.startswith("running")), None)
+        if repeated is None:
+            return
+        policy.title, policy.spans["title"] = repeated.text.strip(), repeated.span
     policy.policy_type = next(
         (b.full_text.strip() for b in body[:10] if _POLICY_TYPE.match(b.full_text)), None
     )

@@ -74,8 +74,9 @@ def _mend_announced_items(items: Sequence[tuple[float, Block]]) -> list[float]:
 
 
 def split_sidebar(blocks: Sequence[Block]) -> tuple[list[Block], list[Block]]:
-    """Page-1 blocks that start right of the page's middle (the related-policies sidebar and
-    its links) apart from the body; other pages are left alone."""
+    """Page-1 blocks that start right of the page's middle after the first line at the left
+    (the related-policies sidebar and its links) apart from the body; other pages are left
+    alone."""
     first_page = [b for b in blocks if b.span.page == 1 and b.span.bbox is not None]
     if not first_page:
         return list(blocks), []
@@ -83,10 +84,13 @@ def split_sidebar(blocks: Sequence[Block]) -> tuple[list[Block], list[Block]]:
     middle = right_edge / 2
     body: list[Block] = []
     sidebar: list[Block] = []
+    started = False  # the masthead (payer, policy type) sits right of the middle too
     for block in blocks:
         bbox = block.span.bbox
-        if block.span.page == 1 and bbox is not None and bbox[0] > middle and " | " not in block.text:
+        right = block.span.page == 1 and bbox is not None and bbox[0] > middle
+        if started and right and " | " not in block.text:
             sidebar.append(block)
         else:
             body.append(block)
+            started = started or (block.span.page == 1 and not right)
     return body, sidebar
