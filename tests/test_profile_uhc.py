@@ -70,7 +70,10 @@ def test_initial_and_continuation_blocks_and_periods(fixture_policy: Policy) -> 
     assert dystonia.criteria.children[1].operator == "any"
     assert dystonia.continuation_criteria is not None
     assert len(dystonia.continuation_criteria.children) == 1
-    periods = [(p.phase, p.duration and (p.duration.value, p.duration.unit)) for p in dystonia.coverage_periods]
+    periods = [
+        (p.phase, p.duration and (p.duration.value, p.duration.unit))
+        for p in dystonia.coverage_periods
+    ]
     assert periods == [("initial", (6, "mo")), ("continuation", (12, "mo"))]
 
 
@@ -132,13 +135,16 @@ def test_sidebar_right_of_the_middle_leaves_the_body() -> None:
     blocks[-1].span = Span(page=1, line_start=5, bbox=(36.0, 0.0, 576.0, 10.0))
     body, sidebar = split_sidebar(blocks)
     assert [b.text for b in sidebar] == ["Related policy"]
-    assert [b.text for b in body][0] == "UnitedHealthcare Commercial"
+    assert [b.text for b in body] == [
+        "UnitedHealthcare Commercial",
+        "Title",
+        "Coverage Rationale .... 1",
+        "Body text",
+    ]
 
 
 def test_diagnosis_rows_are_placed_only_where_the_layout_says() -> None:
-    header = Block(
-        "heading", "J0001 J0002 J0003", Span(page=1, bbox=(300.0, 0.0, 420.0, 10.0))
-    )
+    header = Block("heading", "J0001 J0002 J0003", Span(page=1, bbox=(300.0, 0.0, 420.0, 10.0)))
     rows = [
         ("A01.1 | One | X", 306.0),  # one mark, under the first column
         ("A01.2 | Two | X | X", 346.0),  # last mark under column 2, two marks: columns 1-2

@@ -60,7 +60,9 @@ def match(blocks: Sequence[Block]) -> Match:
                 continue
             if kind == "payer" and (block.span.page or 1) > 1:
                 continue
-            hit = pattern.search(text) if kind in ("payer", "policy number") else pattern.match(text)
+            hit = (
+                pattern.search(text) if kind in ("payer", "policy number") else pattern.match(text)
+            )
             if hit:
                 found[pattern.pattern] = f"{kind} {hit.group(0).strip()!r}"
     if _PAYER.pattern not in found or len(found) < 4:

@@ -139,7 +139,11 @@ def _description(cells: Sequence[str], following: Sequence[Block], row_x: float)
     """The description cell, with its wrapped lines (further right, no cells of their own)."""
     parts = [cells[1].strip()] if len(cells) > 1 and not _MARK.match(cells[1]) else []
     for block in following:
-        if " | " in block.full_text or text_position(block) <= row_x + 1 or block.kind != "paragraph":
+        if (
+            " | " in block.full_text
+            or text_position(block) <= row_x + 1
+            or block.kind != "paragraph"
+        ):
             break
         parts.append(block.full_text.strip())
     return " ".join(parts) or None

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from ..blocks import Block
 from ..model import ConditionCoverage, CriteriaNode, Period, Statement
 from ..outline import Node
-from ..phrases.criteria import criteria_operator, strip_criterion_text
 from ..phrases.approval import Phase, parse_approval
+from ..phrases.criteria import criteria_operator, strip_criterion_text
 from ._common import Findings, node_span, slugify
 from .uhc_layout import nest_by_position, text_position
 
@@ -117,9 +117,9 @@ def _positioned(blocks: Sequence[Block]) -> list[tuple[float, Block]]:
     return [(text_position(block), block) for block in blocks]
 
 
-def to_criteria(node: Node, periods: list[Period] | None = None, phase: Phase | None = None) -> (
-    CriteriaNode
-):
+def to_criteria(
+    node: Node, periods: list[Period] | None = None, phase: Phase | None = None
+) -> CriteriaNode:
     """A criteria tree from an outline node; duration-only items go to ``periods``."""
     children = []
     for child in node.children:
