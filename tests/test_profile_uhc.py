@@ -18,8 +18,13 @@ from policy_extract.profiles.uhc_layout import nest_by_position, split_sidebar
 
 FIXTURE = FIXTURES / "uhc_examplumab.md"
 UHC_PDFS = sorted(REAL_CORPUS.glob("uhc_*.pdf")) if REAL_CORPUS.is_dir() else []
-OTHER_PDFS = (
-    sorted(p for p in REAL_CORPUS.glob("*.pdf") if not p.name.startswith("uhc_"))
+# One PDF per other payer (the name's first word), to keep the test short.
+OTHER_PDFS = sorted(
+    {
+        p.name.split("_")[0]: p
+        for p in sorted(REAL_CORPUS.glob("*.pdf"), reverse=True)
+        if not p.name.startswith("uhc_")
+    }.values()
     if REAL_CORPUS.is_dir()
     else []
 )
