@@ -203,6 +203,9 @@ class Product(_Model):
     hcpcs: list[str] = Field(default_factory=list)
     # A drug list's row flags by column name ("prior authorization": "Yes"), verbatim.
     flags: dict[str, str] = Field(default_factory=dict)
+    # Conditions the document lists this product as covered (proven) for, verbatim, whether or
+    # not they have criteria of their own (those with criteria are also in ``coverage``).
+    conditions: list[Statement] = Field(default_factory=list)
     span: Span | None = None
 
 

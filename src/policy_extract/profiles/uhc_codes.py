@@ -1,0 +1,175 @@
+"""The drug list and the Applicable Codes tables of the UnitedHealthcare template.
+
+"This policy refers to the following ...:" lists the products as "Brand® (generic)" lines. The
+HCPCS table ("HCPCS Code | Description | Brand Name") ties codes to products. The diagnosis
+table ("Diagnosis Code | Description" under "Applies to HCPCS Code" with one column per HCPCS
+code) marks with "X" which codes each diagnosis applies to.
+
+PDF text drops empty cells, so a row "G24.5 | Blepharospasm | X | X | X" does not say which
+columns are marked. Where the row's marks can be placed without guessing they are: every column
+marked; or the last mark (from the row's right edge under the header's columns) is column k and
+the row has k marks, which must then be columns 1..k. Other rows keep ``applies_to`` empty and
+one warning counts them. Markdown tables keep empty cells, so their columns are exact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..blocks import Block
+from ..model import Hcpcs, Icd10Code, Product
+from ._common import Findings
+from ._fields import ICD10_CODE
+from .uhc_layout import text_position
+
+__all__ = ["link_hcpcs_to_products", "read_diagnosis_table", "read_products"]
+
+_PRODUCTS_LEAD = re.compile(r"^\s*this\s+policy\s+refers\s+to\s+the\s+following\b.*:\s*$", re.I)
+_PRODUCT_LINE = re.compile(r"^\s*(?P<brand>[^()|]+?)\s*[®™]*\s*\((?P<generic>[^()|]+)\)\s*$")
+_TRADEMARK = re.compile(r"[®™*]")
+_HCPCS = re.compile(r"^[A-Z]\d{4}$")
+_DIAGNOSIS_HEADER = re.compile(r"^\s*diagnosis\s+codes?\b", re.IGNORECASE)
+_ICD_CELL = re.compile(rf"^\s*{ICD10_CODE}\s*$")
+_MARK = re.compile(r"^\s*[X✓✔]\s*$", re.IGNORECASE)
+
+
+def read_products(blocks: Sequence[Block]) -> list[Product]:
+    """The "Brand (generic)" lines after "This policy refers to the following ...:"."""
+    for index, block in enumerate(blocks):
+        if _PRODUCTS_LEAD.match(block.full_text):
+            return _product_lines(blocks[index + 1 :], text_position(block))
+    return []
+
+
+def _product_lines(blocks: Sequence[Block], lead_x: float) -> list[Product]:
+    products: list[Product] = []
+    for block in blocks:
+        match = _PRODUCT_LINE.match(block.full_text)
+        if match is None or text_position(block) < lead_x:
+            break
+        brand = _TRADEMARK.sub("", match.group("brand")).strip()
+        products.append(
+            Product(
+                name=brand,
+                generic_name=match.group("generic").strip(),
+                brand_names=[brand],
+                span=block.span,
+            )
+        )
+    return products
+
+
+def _names(product: Product) -> list[str]:
+    return [n for n in (product.name, product.generic_name, *product.brand_names) if n]
+
+
+def find_product(products: Sequence[Product], text: str) -> Product | None:
+    """The product whose brand or generic name the text names as a word (case-insensitive)."""
+    for product in products:
+        for name in _names(product):
+            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE):
+                return product
+    return None
+
+
+def link_hcpcs_to_products(products: Sequence[Product], codes: Sequence[Hcpcs]) -> None:
+    """Each HCPCS row's code on the product its row names."""
+    for code in codes:
+        product = find_product(products, code.text)
+        if product is not None and code.code not in product.hcpcs:
+            product.hcpcs.append(code.code)
+
+
+@dataclass(slots=True)
+class _Columns:
+    codes: list[str]
+    bbox: tuple[float, float, float, float] | None
+    positional: bool  # Markdown: the header row holds the code columns after Description
+
+
+def read_diagnosis_table(blocks: Sequence[Block], findings: Findings) -> list[Icd10Code]:
+    """Every code of the diagnosis tables with its description and the HCPCS codes it applies to."""
+    codes: list[Icd10Code] = []
+    columns: _Columns | None = None
+    unplaced = 0
+    for index, block in enumerate(blocks):
+        found = _header_columns(block)
+        if found is not None:
+            columns = found
+            continue
+        cells = block.full_text.split(" | ")
+        if columns is None or not _ICD_CELL.match(cells[0]):
+            continue
+        entry = Icd10Code(
+            code=cells[0].strip(),
+            description=_description(cells, blocks[index + 1 :], text_position(block)),
+            span=block.span,
+        )
+        placed = _marked_columns(block, cells, columns)
+        if placed is None:
+            unplaced += 1
+        else:
+            entry.applies_to = placed
+        codes.append(entry)
+    if unplaced:
+        findings.warn(
+            "table-columns-unread",
+            f"Applicable Codes: {unplaced} diagnosis rows mark some but not all HCPCS columns "
+            "in a way the text layout cannot place; their applies_to is left empty",
+        )
+    return codes
+
+
+def _header_columns(block: Block) -> _Columns | None:
+    cells = [c.strip() for c in block.full_text.split(" | ")]
+    if _DIAGNOSIS_HEADER.match(cells[0]) and len(cells) > 2:
+        codes = [c for c in cells[2:] if _HCPCS.match(c)]
+        if codes and len(codes) == len(cells) - 2:
+            return _Columns(codes, None, positional=True)
+        return None
+    words = block.full_text.split()
+    if words and all(_HCPCS.match(w) for w in words) and len(cells) == 1:
+        return _Columns(words, block.span.bbox, positional=False)
+    return None
+
+
+def _description(cells: Sequence[str], following: Sequence[Block], row_x: float) -> str | None:
+    """The description cell, with its wrapped lines (further right, no cells of their own)."""
+    parts = [cells[1].strip()] if len(cells) > 1 and not _MARK.match(cells[1]) else []
+    for block in following:
+        if (
+            " | " in block.full_text
+            or text_position(block) <= row_x + 1
+            or block.kind != "paragraph"
+        ):
+            break
+        parts.append(block.full_text.strip())
+    return " ".join(parts) or None
+
+
+def _marked_columns(block: Block, cells: Sequence[str], columns: _Columns) -> list[str] | None:
+    if columns.positional:
+        marks = cells[2:]
+        return [code for code, cell in zip(columns.codes, marks, strict=False) if _MARK.match(cell)]
+    count = sum(1 for cell in cells[1:] if _MARK.match(cell))
+    if count == 0:
+        return []
+    if count == len(columns.codes):
+        return list(columns.codes)
+    last = _last_mark_column(block, columns)
+    if last is not None and last + 1 == count:
+        return list(columns.codes[:count])
+    return None
+
+
+def _last_mark_column(block: Block, columns: _Columns) -> int | None:
+    """The column under which the row's last mark ends, from the header's evenly spaced codes."""
+    if columns.bbox is None or block.span.bbox is None:
+        return None
+    left, _, right, _ = columns.bbox
+    pitch = (right - left) / len(columns.codes)
+    mark_right = block.span.bbox[2]
+    index = int((mark_right - left) // pitch)
+    return index if 0 <= index < len(columns.codes) else None
