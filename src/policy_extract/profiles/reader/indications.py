@@ -15,6 +15,7 @@ hold durations for every indication. Inside the criteria part an indication is:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ from ...blocks import Block
 from ...model import CriteriaNode, Period, Statement
 from ...phrases.approval import approval_phase, parse_approval
 from ...phrases.approval import Phase
-from .criteria import criteria_from_tree, group_criteria
+from .criteria import connector_operator, criteria_from_tree, group_criteria
 from .language import (
     CONTINUATION_START,
     CRITERIA_HEADING,
@@ -40,6 +41,12 @@ from .tree import TreeNode, build_criteria_forest, walk
 __all__ = ["FoundIndication", "Reading", "read_indications"]
 
 _DIAGNOSIS_HEADING = r"^\W*diagnos[ie]s\b"
+# How a criterion item usually begins: who must meet it, or what must be documented.
+_SUBJECT = re.compile(
+    r"^\W*(?:the\s+)?(?:patient|individual|member|beneficiary|documentation|documented|diagnosis"
+    r"|prescribed|prescriber|request|age|must|has|is|will)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -168,8 +175,6 @@ def _read_criteria_section(state: _State, heading: Block | None, forest: list[Tr
 
 
 def re_match(pattern: str, text: str) -> bool:
-    import re
-
     return re.match(pattern, text, re.IGNORECASE) is not None
 
 
@@ -209,8 +214,6 @@ def _read_node(state: _State, node: TreeNode, *, diagnosis: bool, depth: int) ->
 
 
 def _diagnosis_name(text: str) -> str:
-    import re
-
     name = re.split(r"\s+(?:including|with|who|that)\b|:", text, maxsplit=1)[0]
     return clean_condition_name(name)
 
@@ -220,6 +223,9 @@ def _condition_heading(state: _State, heading: Block, forest: list[TreeNode]) ->
     text = heading.full_text
     if not forest or not forest[0].is_item or not text[:1].isalpha():
         return
+    items = [node for node in forest if node.is_item]
+    if connector_operator(items) is None and not any(_SUBJECT.match(n.text) for n in items):
+        return  # a list of products or facts, not criteria
     if (
         text.rstrip().endswith(":")
         or len(text.split()) > 20

@@ -22,7 +22,7 @@ _I = re.IGNORECASE
 # A heading that opens the part of the document where criteria are.
 CRITERIA_HEADING = re.compile(
     r"\b(?:criteria|requirements|coverage\s+(?:policy|rationale|criteria)|policy\s+statement"
-    r"|indications?)\b",
+    r"|indications?)\b(?!\W*(?:number|no\b|#))",
     _I,
 )
 # A heading that closes it: background, codes, references, history.
@@ -79,10 +79,11 @@ _LAST_FOR = re.compile(
     _I,
 )
 _NAMED_ITEM = re.compile(
-    r"^(?P<name>[A-Z][^.:]{2,120}?)\.\s+(?=(?:approve|criteria|coverage|the\s+patient|patient|"
+    r"^(?P<name>[A-Z][^.:]{2,120}?)(?:\.\s+|\s+(?=Approve\s+for\b))(?=(?i:approve|criteria|coverage|the\s+patient|patient|"
     r"individual)\b)",
 )
 _TRAILING_MARKS = re.compile(r"[\s†‡Ф¥*±◊§¶#®™:.,;]+(?:\d[\d,\-–\s]*)?$")
+_PHASE_NAME = re.compile(r"^\W*(?:initial|new\s+start|first)\b", _I)
 _NOT_A_NAME = re.compile(r"\bfollowing\b|\bcriteri|\bthis\s+(?:drug|medication)\b", _I)
 
 
@@ -117,6 +118,8 @@ def condition_from_named_item(text: str) -> str | None:
     match = _NAMED_ITEM.match(text)
     if not match or len(match.group("name").split()) > 16:
         return None
+    if CONTINUATION_START.match(match.group("name")) or _PHASE_NAME.match(match.group("name")):
+        return None  # "Initial Therapy. Approve for 6 months ...": a phase, not a condition
     return clean_condition_name(match.group("name"))
 
 

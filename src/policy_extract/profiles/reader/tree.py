@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ...blocks import Block
 from ...outline import Node, label_style
+from .language import GENERAL
 
 __all__ = ["TreeNode", "build_criteria_forest", "walk"]
 
@@ -68,7 +69,7 @@ def build_criteria_forest(blocks: Sequence[Block]) -> list[TreeNode]:
             continue
         node = TreeNode(block)
         if block.kind == "list_item":
-            node.style = label_style(node.label, [_as_outline_node(n) for n in stack])
+            node.style = _style(node, stack)
             depth = _sibling_depth(stack, node)
         else:
             depth = _paragraph_depth(stack, block, blocks[index + 1 :])
@@ -80,11 +81,22 @@ def build_criteria_forest(blocks: Sequence[Block]) -> list[TreeNode]:
 
 
 def _is_note(block: Block, item: TreeNode) -> bool:
-    return bool(_NOTE.match(block.full_text)) or block.indent > item.block.indent + _DEEPER
+    """A "Note:" paragraph, or one indented under the item that does not lead in a list."""
+    text = block.full_text
+    if _NOTE.match(text):
+        return True
+    return block.indent > item.block.indent + _DEEPER and not text.rstrip().endswith(":")
+
+
+def _style(node: TreeNode, stack: Sequence[TreeNode]) -> str:
+    """The label style, told apart by punctuation too: "a." and "a)" are different levels."""
+    style = label_style(node.label, [_as_outline_node(n) for n in stack])
+    marker = node.block.marker or ""
+    return f"{style})" if marker.endswith(")") and not marker.startswith("(") else style
 
 
 def _as_outline_node(node: TreeNode) -> Node:
-    return Node(node.block, style=node.style if node.is_item else "")
+    return Node(node.block, style=node.style.rstrip(")") if node.is_item else "")
 
 
 def _sibling_depth(stack: Sequence[TreeNode], node: TreeNode) -> int | None:
@@ -110,6 +122,8 @@ def _paragraph_depth(
     """Where a paragraph goes. A lead-in that is not joined by "AND"/"OR" closes the open
     paragraphs at its indent or deeper; one followed by a list item takes that item's place
     (sibling of an open item of its label style, else child of the deepest open item)."""
+    if GENERAL.search(block.full_text):
+        return 0 if stack else None  # "AND ALL of the following for ALL diagnoses": its own root
     if not _JOINED.match(block.full_text):
         shallower = [i for i, n in enumerate(stack) if not n.is_item and n.block.indent >= block.indent - 0.5]
         if shallower:
@@ -118,7 +132,7 @@ def _paragraph_depth(
     if upcoming is None or upcoming.kind != "list_item":
         return 0 if stack and not _JOINED.match(block.full_text) else None
     probe = TreeNode(upcoming)
-    probe.style = label_style(probe.label, [_as_outline_node(n) for n in stack])
+    probe.style = _style(probe, stack)
     depth = _sibling_depth(stack, probe)
     if depth is not None:
         return depth
