@@ -40,6 +40,7 @@ from .tree import TreeNode, build_criteria_forest, walk
 
 __all__ = ["FoundIndication", "Reading", "read_indications"]
 
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[A-Z]|[IVX]{1,4})[.)]\s+")
 _DIAGNOSIS_HEADING = r"^\W*diagnos[ie]s\b"
 # How a criterion item usually begins: who must meet it, or what must be documented.
 _SUBJECT = re.compile(
@@ -169,9 +170,21 @@ def _read_criteria_section(state: _State, heading: Block | None, forest: list[Tr
             _add(state, lead, TreeNode(heading, list(forest)), approval_phase(heading.full_text))
             return
     diagnosis = heading is not None and bool(re_match(_DIAGNOSIS_HEADING, heading.full_text))
-    _read_nodes(state, forest, diagnosis=diagnosis, depth=0)
-    if len(reading.indications) == before and heading is not None:
+    if heading is not None and not diagnosis and not _names_indications(forest):
         _condition_heading(state, heading, forest)
+        if len(reading.indications) != before:
+            return
+    _read_nodes(state, forest, diagnosis=diagnosis, depth=0)
+
+
+def _names_indications(forest: Sequence[TreeNode]) -> bool:
+    """Whether the section's own items or lead-ins name indications."""
+    for node in walk(forest):
+        if node.is_item and condition_from_named_item(node.text):
+            return True
+        if node.children and condition_from_lead_in(node.text):
+            return True
+    return False
 
 
 def re_match(pattern: str, text: str) -> bool:
@@ -206,10 +219,7 @@ def _read_node(state: _State, node: TreeNode, *, diagnosis: bool, depth: int) ->
         _add(state, _diagnosis_name(text), node, None)
         return True
     if not node.children and state.last is not None:
-        period = parse_approval(text)
-        if period is not None and period.duration is not None:
-            period.span = node.block.span
-            state.last.periods.append(period)
+        state.last.periods.extend(_clause_periods(node.block, None))
     return False
 
 
@@ -221,9 +231,12 @@ def _diagnosis_name(text: str) -> str:
 def _condition_heading(state: _State, heading: Block, forest: list[TreeNode]) -> None:
     """A heading that names a condition, followed directly by its criteria items."""
     text = heading.full_text
-    if not forest or not forest[0].is_item or not text[:1].isalpha():
+    if not forest or not (forest[0].is_item or forest[0].children):
         return
-    items = [node for node in forest if node.is_item]
+    text = _LEADING_NUMBER.sub("", text)
+    if not text[:1].isalpha():
+        return
+    items = [n for root in forest for n in ([root] if root.is_item else root.children) if n.is_item]
     if connector_operator(items) is None and not any(_SUBJECT.match(n.text) for n in items):
         return  # a list of products or facts, not criteria
     if (
@@ -244,6 +257,8 @@ def _add(state: _State, name: str, node: TreeNode, phase: Phase | None) -> None:
     if initial_child is not None and continuation_child is not None:
         found.criteria = criteria_from_tree(initial_child, root=True)
         found.continuation = criteria_from_tree(continuation_child, root=True)
+    elif initial_child is not None and not initial_child.is_item:
+        found.criteria = criteria_from_tree(initial_child, root=True)
     else:
         found.criteria = group_criteria(node)
     found.periods = _periods(node, initial_child, continuation_child)
@@ -254,7 +269,7 @@ def _phase_children(node: TreeNode) -> tuple[TreeNode | None, TreeNode | None]:
     initial: TreeNode | None = None
     continuation: TreeNode | None = None
     for child in node.children:
-        if not child.is_item:
+        if not child.is_item and not child.children:
             continue
         head = child.text[:80]
         if CONTINUATION_START.match(head) and continuation is None:
@@ -267,27 +282,26 @@ def _phase_children(node: TreeNode) -> tuple[TreeNode | None, TreeNode | None]:
 def _periods(
     node: TreeNode, initial: TreeNode | None, continuation: TreeNode | None
 ) -> list[Period]:
+    """Durations in the indication's blocks, clause by clause ("Initial 4 months; Continuation
+    12 months"); inside the initial or continuation part, that part's phase is the default."""
     periods: list[Period] = []
-    for part, phase in ((initial, "initial"), (continuation, "continuation")):
-        if part is None:
-            continue
-        for sub in walk([part]):
-            period = parse_approval(sub.text, phase)  # type: ignore[arg-type]
-            if period is not None and period.duration is not None:
-                period.phase = phase  # type: ignore[assignment]
-                period.span = sub.block.span
-                periods.append(period)
-                break
-    own = parse_approval(node.text)
-    if own is not None and own.duration is not None:
-        own.span = node.block.span
-        periods.append(own)
-    if initial is None and continuation is None:
-        for sub in walk(node.children):
-            period = parse_approval(sub.text)
-            if period is not None and period.duration is not None:
-                period.span = sub.block.span
-                periods.append(period)
+    for sub in walk([node]):
+        context: Phase | None = None
+        if initial is not None and sub in list(walk([initial])):
+            context = "initial"
+        elif continuation is not None and sub in list(walk([continuation])):
+            context = "continuation"
+        periods.extend(_clause_periods(sub.block, context))
+    return periods
+
+
+def _clause_periods(block: Block, context: Phase | None) -> list[Period]:
+    periods: list[Period] = []
+    for clause in re.split(r";\s+|\s+/\s+", block.full_text):
+        period = parse_approval(clause, context)
+        if period is not None and period.duration is not None:
+            period.span = block.span
+            periods.append(period)
     return periods
 
 

@@ -89,7 +89,7 @@ _NOT_A_NAME = re.compile(r"\bfollowing\b|\bcriteri|\bthis\s+(?:drug|medication)\
 
 def clean_condition_name(text: str) -> str:
     """Drop footnote marks and reference numbers: "Osteoporosis † 1-8,40" -> "Osteoporosis"."""
-    name = text.strip()
+    name = re.sub(r"^\s*\d{1,2}[.)]\s+", "", text.strip())
     while True:
         trimmed = _TRAILING_MARKS.sub("", name).strip()
         if trimmed == name:
@@ -125,5 +125,5 @@ def condition_from_named_item(text: str) -> str | None:
 
 def is_product_group(text: str) -> bool:
     """A heading listing products ("Prolia, Bildyos, Bosaya, ..."), not a condition."""
-    parts = [p.strip() for p in re.split(r"[,/;]|\band\b", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[,/;]|\band\b", clean_condition_name(text)) if p.strip()]
     return len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts)
