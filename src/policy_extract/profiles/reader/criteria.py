@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ...blocks import Span
 from ...model import CriteriaNode, Operator
 from ...phrases import criteria_operator
 from ...phrases.criteria import strip_criterion_text
-from .tree import TreeNode
+from .tree import TreeNode, walk
 
 __all__ = ["connector_operator", "criteria_from_tree", "group_criteria", "is_joined_group"]
 
@@ -71,8 +72,8 @@ def group_criteria(node: TreeNode) -> CriteriaNode:
     )
 
 
-def _span(node: TreeNode) -> object:
+def _span(node: TreeNode) -> Span:
     span = node.block.span
-    for child in node.children:
-        span = span.merge(child.block.span)
+    for sub in walk(node.children):
+        span = span.merge(sub.block.span)
     return span

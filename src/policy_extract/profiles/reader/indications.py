@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 
 from ...blocks import Block
 from ...model import CriteriaNode, Period, Statement
-from ...phrases.approval import approval_phase, parse_approval
-from ...phrases.approval import Phase
+from ...phrases.approval import Phase, approval_phase, parse_approval
 from .criteria import connector_operator, criteria_from_tree, group_criteria
 from .language import (
     CONTINUATION_START,
@@ -188,6 +187,7 @@ def _names_indications(forest: Sequence[TreeNode]) -> bool:
 
 
 def re_match(pattern: str, text: str) -> bool:
+    """Whether ``text`` starts with ``pattern`` (case-insensitive)."""
     return re.match(pattern, text, re.IGNORECASE) is not None
 
 

@@ -116,16 +116,16 @@ def _sibling_depth(stack: Sequence[TreeNode], node: TreeNode) -> int | None:
     return None
 
 
-def _paragraph_depth(
-    stack: list[TreeNode], block: Block, following: Sequence[Block]
-) -> int | None:
+def _paragraph_depth(stack: list[TreeNode], block: Block, following: Sequence[Block]) -> int | None:
     """Where a paragraph goes. A lead-in that is not joined by "AND"/"OR" closes the open
     paragraphs at its indent or deeper; one followed by a list item takes that item's place
     (sibling of an open item of its label style, else child of the deepest open item)."""
     if GENERAL.search(block.full_text):
         return 0 if stack else None  # "AND ALL of the following for ALL diagnoses": its own root
     if not _JOINED.match(block.full_text):
-        shallower = [i for i, n in enumerate(stack) if not n.is_item and n.block.indent >= block.indent - 0.5]
+        shallower = [
+            i for i, n in enumerate(stack) if not n.is_item and n.block.indent >= block.indent - 0.5
+        ]
         if shallower:
             del stack[shallower[0] :]
     upcoming = next((b for b in following if b.kind != "heading"), None)
