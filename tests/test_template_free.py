@@ -11,6 +11,10 @@ from conftest import FIXTURES, REAL_CORPUS
 from policy_extract import ParseError, extract
 from policy_extract.model import ConditionCoverage, Policy
 
+# Hand-written policies in templates no profile knows. They live in a sub-folder: the suites
+# over tests/fixtures/*.md (policy.md round trip, PDF rebuilds with doses) assume BSC documents.
+GENERIC = FIXTURES / "generic"
+
 
 def _condition(policy: Policy, name: str) -> ConditionCoverage:
     return next(c for c in policy.coverage if c.condition == name)
@@ -25,7 +29,7 @@ def _durations(condition: ConditionCoverage) -> dict[str | None, tuple[float, st
 
 
 def test_numbered_indications_with_initial_and_continuation_blocks() -> None:
-    policy = extract(FIXTURES / "generic_numbered_indications.md")
+    policy = extract(GENERIC / "generic_numbered_indications.md")
     assert policy.source is not None and policy.source.profile == "generic"
     assert [c.condition for c in policy.coverage] == [
         "Moderate to Severe Plaque Psoriasis",
@@ -46,7 +50,7 @@ def test_numbered_indications_with_initial_and_continuation_blocks() -> None:
 
 
 def test_note_paragraph_is_not_a_criterion() -> None:
-    policy = extract(FIXTURES / "generic_numbered_indications.md")
+    policy = extract(GENERIC / "generic_numbered_indications.md")
     psoriasis = _condition(policy, "Moderate to Severe Plaque Psoriasis")
     assert psoriasis.criteria is not None
     assert len(psoriasis.criteria.children) == 3
@@ -54,7 +58,7 @@ def test_note_paragraph_is_not_a_criterion() -> None:
 
 
 def test_general_criteria_and_not_covered() -> None:
-    policy = extract(FIXTURES / "generic_numbered_indications.md")
+    policy = extract(GENERIC / "generic_numbered_indications.md")
     assert policy.general_criteria is not None
     assert policy.general_criteria.operator == "all"
     assert len(policy.general_criteria.children) == 2
@@ -64,7 +68,7 @@ def test_general_criteria_and_not_covered() -> None:
 
 
 def test_lead_in_requests_merge_initial_and_continuation() -> None:
-    policy = extract(FIXTURES / "generic_lead_in_requests.md")
+    policy = extract(GENERIC / "generic_lead_in_requests.md")
     assert [c.condition for c in policy.coverage] == [
         "chronic cough",
         "idiopathic pulmonary fibrosis (IPF)",
@@ -80,7 +84,7 @@ def test_lead_in_requests_merge_initial_and_continuation() -> None:
 
 
 def test_policy_without_criteria_has_empty_coverage_and_a_warning() -> None:
-    policy = extract(FIXTURES / "generic_no_criteria.md")
+    policy = extract(GENERIC / "generic_no_criteria.md")
     assert policy.coverage == []
     codes = {w.code for w in policy.warnings}
     assert {"no-indications-found", "template-not-recognised"} <= codes
