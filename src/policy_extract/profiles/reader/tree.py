@@ -85,18 +85,24 @@ def _is_note(block: Block, item: TreeNode) -> bool:
     text = block.full_text
     if _NOTE.match(text):
         return True
-    return block.indent > item.block.indent + _DEEPER and not text.rstrip().endswith(":")
+    if block.indent <= item.block.indent + _DEEPER:
+        return False
+    # Deeper than the item: a note, or the wrapped end of its line ("iii):"), unless it leads in
+    # a list of its own ("Dosing. Approve the following regimens:").
+    return not text[:1].isupper() or not text.rstrip().endswith(":")
 
 
 def _style(node: TreeNode, stack: Sequence[TreeNode]) -> str:
-    """The label style, told apart by punctuation too: "a." and "a)" are different levels."""
+    """The label style, told apart by punctuation too: "a.", "a)" and "(a)" are different levels."""
     style = label_style(node.label, [_as_outline_node(n) for n in stack])
     marker = node.block.marker or ""
-    return f"{style})" if marker.endswith(")") and not marker.startswith("(") else style
+    if marker.startswith("("):
+        return f"({style})"
+    return f"{style})" if marker.endswith(")") else style
 
 
 def _as_outline_node(node: TreeNode) -> Node:
-    return Node(node.block, style=node.style.rstrip(")") if node.is_item else "")
+    return Node(node.block, style=node.style.strip("()") if node.is_item else "")
 
 
 def _sibling_depth(stack: Sequence[TreeNode], node: TreeNode) -> int | None:
