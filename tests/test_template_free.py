@@ -9,7 +9,10 @@ import pytest
 
 from conftest import FIXTURES, REAL_CORPUS
 from policy_extract import ParseError, extract
+from policy_extract.blocks import Block, Span
 from policy_extract.model import ConditionCoverage, Policy
+from policy_extract.profiles.reader.criteria import group_criteria
+from policy_extract.profiles.reader.tree import build_criteria_forest
 
 # Hand-written policies in templates no profile knows. They live in a sub-folder: the suites
 # over tests/fixtures/*.md (policy.md round trip, PDF rebuilds with doses) assume BSC documents.
@@ -130,3 +133,42 @@ def test_real_fep_policy_read_without_a_profile(monkeypatch: pytest.MonkeyPatch)
     assert len(sma.criteria.children) == 9
     assert sma.continuation_criteria is not None
     assert _durations(sma) == {"initial": (3, "mo"), "continuation": (12, "mo")}
+
+
+def _item(marker: str, text: str, indent: float, line: int) -> Block:
+    return Block(
+        "list_item", text, Span(line_start=line, line_end=line), marker=marker, indent=indent
+    )
+
+
+def _para(text: str, indent: float, line: int) -> Block:
+    return Block("paragraph", text, Span(line_start=line, line_end=line), indent=indent)
+
+
+def test_pdf_list_interrupted_by_notes_lead_ins_and_other_label_forms() -> None:
+    """A PDF-like stream: a note under an item, an "AND ALL of the following" paragraph, "(1)"
+    items under "b)", and a "Dosing." paragraph before the next numbered indication."""
+    blocks = [
+        _item("1.", "Uveitis. Approve if the patient meets ALL of the following:", 54, 1),
+        _item("a)", "Patient is 18 years of age; AND", 72, 2),
+        _para("Note: age is at the first dose.", 90, 3),
+        _item("b)", "Patient meets ONE of the following:", 72, 4),
+        _item("(1)", "Tried corticosteroids; OR", 90, 5),
+        _item("(2)", "Has a contraindication", 90, 6),
+        _para("AND ALL of the following:", 54, 7),
+        _item("a)", "Prescribed by an ophthalmologist", 72, 8),
+        _para("Dosing. Approve the following regimens:", 72, 9),
+        _item("a)", "5 mg/kg every 8 weeks", 90, 10),
+        _item("2.", "Sarcoidosis. Approve if the patient meets the following:", 54, 11),
+    ]
+    roots = build_criteria_forest(blocks)
+    assert [r.label for r in roots] == ["1", "2"]
+    uveitis = group_criteria(roots[0])
+    assert uveitis.operator == "all"
+    assert len(uveitis.children) == 2  # its own items, and the "AND ALL" group
+    own, joined = uveitis.children
+    assert [c.label for c in own.children] == ["a", "b"]  # the note is not an item
+    assert "age is at the first dose" in own.children[0].text
+    assert [c.label for c in own.children[1].children] == ["1", "2"]
+    assert own.children[1].operator == "any"
+    assert len(joined.children) == 1  # the dosing regimen is not a criterion
