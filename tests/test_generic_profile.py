@@ -49,7 +49,7 @@ def test_unknown_template_keeps_everything_in_the_outline_and_says_so() -> None:
         -1
     ] == "March 2024 | Annual review and reference update"
     assert policy.coverage == []
-    assert [w.code for w in policy.warnings] == ["template-not-recognised"]
+    assert [w.code for w in policy.warnings] == ["no-indications-found", "template-not-recognised"]
     criteria = next(s for s in policy.outline if s.heading == "Clinical criteria")
     (item,) = criteria.blocks
     assert item.label == "1."

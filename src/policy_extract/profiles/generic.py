@@ -24,6 +24,7 @@ from ._common import (
 from ._fields import read_front_matter
 from ._payers import find_payer
 from .base import Match, Profile
+from .reader import read_coverage
 
 __all__ = [
     "FOOTER_PATTERNS",
@@ -73,6 +74,7 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
     if payer is not None:
         policy.payer, policy.spans["payer"] = payer
     read_front_matter(policy, blocks)
+    read_coverage(policy, blocks, findings)
     findings.warn(
         "template-not-recognised",
         "the document is not in a known template; its content is kept in 'outline'",

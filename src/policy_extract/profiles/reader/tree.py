@@ -1,0 +1,146 @@
+"""Criteria trees from a section's blocks, tolerant of the paragraphs PDFs put inside lists.
+
+``outline.build_list_tree`` nests one uninterrupted run of list items. Real policies interrupt
+their lists: a "Note:" paragraph under an item, a lead-in paragraph ("AND ALL of the following:")
+that opens a new group of items, a "Dosing." paragraph between two indications. Here:
+
+- a note (a paragraph that starts with "Note", or is indented deeper than the item above it)
+  belongs to the item above: it is kept in that item's ``notes``, never as a criterion;
+- any other paragraph is a node of the tree: it takes the place the next list item would take
+  (sibling of an open item of the same label style), and the items after it nest under it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from ...blocks import Block
+from ...outline import Node, label_style
+from .language import GENERAL
+
+__all__ = ["TreeNode", "build_criteria_forest", "walk"]
+
+_NOTE = re.compile(r"^\s*\W{0,2}\s*notes?\b", re.IGNORECASE)
+_JOINED = re.compile(r"^\s*(?:and|or)\b", re.IGNORECASE)
+_DEEPER = 5.0  # points (PDF) or nesting steps (Markdown) that make a paragraph a note
+
+
+@dataclass(slots=True)
+class TreeNode:
+    """A list item or paragraph, its notes, and the nodes nested under it."""
+
+    block: Block
+    children: list[TreeNode] = field(default_factory=list)
+    notes: list[Block] = field(default_factory=list)
+    style: str = "para"
+
+    @property
+    def is_item(self) -> bool:
+        return self.block.kind == "list_item"
+
+    @property
+    def label(self) -> str | None:
+        return Node(self.block).label if self.is_item else None
+
+    @property
+    def text(self) -> str:
+        return self.block.full_text
+
+
+def walk(nodes: Sequence[TreeNode]) -> Iterator[TreeNode]:
+    """Every node, depth first in reading order."""
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
+
+
+def build_criteria_forest(blocks: Sequence[Block]) -> list[TreeNode]:
+    """Roots of the trees formed by ``blocks`` (paragraphs and list items of one section)."""
+    roots: list[TreeNode] = []
+    stack: list[TreeNode] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            continue
+        last_item = next((n for n in reversed(stack) if n.is_item), None)
+        if block.kind != "list_item" and last_item is not None and _is_note(block, last_item):
+            last_item.notes.append(block)
+            continue
+        node = TreeNode(block)
+        if block.kind == "list_item":
+            node.style = _style(node, stack)
+            depth = _sibling_depth(stack, node)
+        else:
+            depth = _paragraph_depth(stack, block, blocks[index + 1 :])
+        if depth is not None:
+            del stack[depth:]
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return roots
+
+
+def _is_note(block: Block, item: TreeNode) -> bool:
+    """A "Note:" paragraph, or one indented under the item that does not lead in a list."""
+    text = block.full_text
+    if _NOTE.match(text):
+        return True
+    if block.indent <= item.block.indent + _DEEPER:
+        return False
+    # Deeper than the item: a note, or the wrapped end of its line ("iii):"), unless it leads in
+    # a list of its own ("Dosing. Approve the following regimens:").
+    return not text[:1].isupper() or not text.rstrip().endswith(":")
+
+
+def _style(node: TreeNode, stack: Sequence[TreeNode]) -> str:
+    """The label style, told apart by punctuation too: "a.", "a)" and "(a)" are different levels."""
+    style = label_style(node.label, [_as_outline_node(n) for n in stack])
+    marker = node.block.marker or ""
+    if marker.startswith("("):
+        return f"({style})"
+    return f"{style})" if marker.endswith(")") else style
+
+
+def _as_outline_node(node: TreeNode) -> Node:
+    return Node(node.block, style=node.style.strip("()") if node.is_item else "")
+
+
+def _sibling_depth(stack: Sequence[TreeNode], node: TreeNode) -> int | None:
+    """Index of the open node ``node`` is a sibling of, or None when it opens a child level."""
+    for depth in range(len(stack) - 1, -1, -1):
+        open_node = stack[depth]
+        if not open_node.is_item:
+            continue
+        if node.style == "bullet" or open_node.style == "bullet":
+            if open_node.block.indent < node.block.indent - 0.5:
+                return None
+            if open_node.style == node.style and open_node.block.indent <= node.block.indent + 0.5:
+                return depth
+            continue
+        if open_node.style == node.style:
+            return depth
+    return None
+
+
+def _paragraph_depth(stack: list[TreeNode], block: Block, following: Sequence[Block]) -> int | None:
+    """Where a paragraph goes. A lead-in that is not joined by "AND"/"OR" closes the open
+    paragraphs at its indent or deeper; one followed by a list item takes that item's place
+    (sibling of an open item of its label style, else child of the deepest open item)."""
+    if GENERAL.search(block.full_text):
+        return 0 if stack else None  # "AND ALL of the following for ALL diagnoses": its own root
+    if not _JOINED.match(block.full_text):
+        shallower = [
+            i for i, n in enumerate(stack) if not n.is_item and n.block.indent >= block.indent - 0.5
+        ]
+        if shallower:
+            del stack[shallower[0] :]
+    upcoming = next((b for b in following if b.kind != "heading"), None)
+    if upcoming is None or upcoming.kind != "list_item":
+        return 0 if stack and not _JOINED.match(block.full_text) else None
+    probe = TreeNode(upcoming)
+    probe.style = _style(probe, stack)
+    depth = _sibling_depth(stack, probe)
+    if depth is not None:
+        return depth
+    items = [i for i, n in enumerate(stack) if n.is_item]
+    return items[-1] + 1 if items else None
