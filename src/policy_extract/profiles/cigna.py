@@ -21,7 +21,7 @@ from ..model import ConditionCoverage, Drug, Policy, Product, Statement
 from ._common import Findings
 from .base import NO_MATCH, Match, Profile
 from .cigna_coverage import Item, build_item_tree, read_indication, split_indications
-from .generic import read_policy as read_generic_policy
+from .generic import read_base_policy as read_generic_policy
 
 __all__ = ["FOOTER_PATTERNS", "NAME", "PROFILE", "find_title", "is_structure", "match"]
 

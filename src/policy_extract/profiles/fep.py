@@ -25,7 +25,7 @@ from ._criteria_tree import criteria_from_nodes
 from .base import NO_MATCH, Match, Profile
 from .generic import find_title
 from .generic import is_structure as generic_is_structure
-from .generic import read_policy as read_generic
+from .generic import read_base_policy as read_generic
 
 __all__ = ["PROFILE"]
 

@@ -33,6 +33,7 @@ __all__ = [
     "find_title",
     "is_structure",
     "looks_like_policy",
+    "read_base_policy",
     "read_policy",
 ]
 
@@ -60,7 +61,22 @@ def looks_like_policy(blocks: Sequence[Block]) -> bool:
 
 
 def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tuple[Policy, Findings]:
-    """A Policy with title, references and review date where found, and the full outline."""
+    """The template-free reading: the base Policy, then indications, criteria and durations
+    found from layout and language alone (``reader``)."""
+    policy, findings = read_base_policy(blocks, furniture)
+    read_coverage(policy, blocks, findings)
+    findings.warn(
+        "template-not-recognised",
+        "the document is not in a known template; its content is kept in 'outline'",
+    )
+    return policy, findings
+
+
+def read_base_policy(
+    blocks: Sequence[Block], furniture: Sequence[Furniture]
+) -> tuple[Policy, Findings]:
+    """What every template shares: the full outline, title, drug names, references, HCPCS
+    codes, review date, payer and front matter. Template profiles start from this."""
     findings = Findings()
     sections = build_sections(blocks)
     policy = Policy(outline=outline_from_sections(sections))
@@ -74,11 +90,6 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
     if payer is not None:
         policy.payer, policy.spans["payer"] = payer
     read_front_matter(policy, blocks)
-    read_coverage(policy, blocks, findings)
-    findings.warn(
-        "template-not-recognised",
-        "the document is not in a known template; its content is kept in 'outline'",
-    )
     return policy, findings
 
 

@@ -19,7 +19,7 @@ from ..model import Drug, Policy, Product, Statement
 from ._common import Findings, parse_drug_names
 from ._fields import find_icd10_codes
 from .base import NO_MATCH, Match, Profile
-from .generic import read_policy as read_generic
+from .generic import read_base_policy as read_generic
 from .uhc_codes import find_product, link_hcpcs_to_products, read_diagnosis_table, read_products
 from .uhc_coverage import ProductConditions, read_rationale
 from .uhc_layout import split_sidebar
