@@ -20,8 +20,11 @@ _PARENTHESES = re.compile(r"\(([^()]*)\)")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Words that say nothing about which condition is meant.
 _STOP = frozenset(
-    "the of and or for in with without a an to due other unspecified disease disorder "
-    "chronic acute patients patient treatment prevention".split()
+    {
+        *("the", "of", "and", "or", "for", "in", "with", "without", "a", "an", "to", "due"),
+        *("other", "unspecified", "disease", "disorder", "chronic", "acute", "patients"),
+        *("patient", "treatment", "prevention"),
+    }
 )
 
 
@@ -52,7 +55,7 @@ def named_condition(
 
 
 def _similar(word: str, other: str) -> bool:
-    """"polyp" ~ "polyposis", "sinusitis" ~ "rhinosinusitis": one holds the other."""
+    """ "polyp" ~ "polyposis", "sinusitis" ~ "rhinosinusitis": one holds the other."""
     if word == other:
         return True
     short, long_ = sorted((word, other), key=len)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..blocks import Block, Furniture
-from ..model import ConditionCoverage, Period, Policy, Statement
+from ..model import ConditionCoverage, Policy, Statement
 from ..outline import build_list_tree
 from ..phrases.approval import Phase, parse_approval
 from ._common import Findings, flatten_node_text, node_span, slugify
@@ -51,7 +51,9 @@ _CONTINUATION = re.compile(
     re.I,
 )
 _NOT_APPROVED = re.compile(r"\bmay\s+not\s+be\s+approved\s+for\s+the\s+following\b", re.I)
-_DURATION_BOX = re.compile(r"^\s*Approval\s+Duration\b(?:\s+for\s+(?P<condition>[^:]+?))?\s*:?\s*$", re.I)
+_DURATION_BOX = re.compile(
+    r"^\s*Approval\s+Duration\b(?:\s+for\s+(?P<condition>[^:]+?))?\s*:?\s*$", re.I
+)
 _DURATION_LINE = re.compile(r"^\s*(?:initial|continuation|renewal)\s+requests?\s*:", re.I)
 _SECTION_END = re.compile(
     r"^\s*(?:quantity\s+limits|coding|document\s+history|references|background|overview)\s*$",
@@ -93,10 +95,8 @@ class _Lead:
 
 def _criteria_blocks(blocks: Sequence[Block]) -> list[Block]:
     """The blocks of the "Clinical Criteria" section."""
-    start = next(
-        (i for i, b in enumerate(blocks) if b.kind == "heading" and _CRITERIA_HEADING.match(b.text)),
-        None,
-    )
+    headings = (i for i, b in enumerate(blocks) if b.kind == "heading")
+    start = next((i for i in headings if _CRITERIA_HEADING.match(blocks[i].text)), None)
     if start is None:
         return []
     section: list[Block] = []
