@@ -16,7 +16,7 @@ import os
 from collections.abc import Collection, Sequence
 
 from ..blocks import Block
-from . import anthem, bsc, emblem, fep, generic
+from . import anthem, bsc, druglist, emblem, fep, generic
 from .base import Match, Profile
 
 __all__ = [
@@ -32,7 +32,13 @@ __all__ = [
 DISABLE_ENV = "POLICY_EXTRACT_DISABLE_PROFILES"
 
 # Template profiles, most specific first; the generic profile is the fallback, not listed.
-PROFILES: tuple[Profile, ...] = (bsc.PROFILE, fep.PROFILE, anthem.PROFILE, emblem.PROFILE)
+PROFILES: tuple[Profile, ...] = (
+    bsc.PROFILE,
+    fep.PROFILE,
+    anthem.PROFILE,
+    emblem.PROFILE,
+    druglist.PROFILE,
+)
 
 
 def profile_names() -> list[str]:
