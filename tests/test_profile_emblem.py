@@ -42,7 +42,8 @@ def test_fixture_is_read_by_the_emblem_profile() -> None:
 
 def test_indications_and_their_bullet_groups() -> None:
     pmo, oi = extract(FIXTURE).coverage
-    assert (pmo.condition, oi.condition) == ("Postmenopausal Osteoporosis", "Osteogenesis Imperfecta")
+    assert pmo.condition == "Postmenopausal Osteoporosis"
+    assert oi.condition == "Osteogenesis Imperfecta"
     assert pmo.prior_authorization_required is True
     assert pmo.criteria is not None and pmo.criteria.operator == "all"
     # "very high risk; AND" with indented OR bullets: the item, then a group of alternatives.
@@ -108,7 +109,7 @@ def test_footnote_marks_and_reference_numbers_leave_the_name(heading: str, name:
 
 
 def test_an_item_joined_by_or_to_an_all_list_is_wrapped() -> None:
-    """"A; OR" with indented alternatives under an all-of list: (A or (x or y)) stays one item."""
+    """ "A; OR" with indented alternatives under an all-of list: (A or (x or y)) stays one item."""
     leaf = CriteriaNode(text="x; OR")
     item = CriteriaNode(text="A; OR", operator="any", children=[leaf, CriteriaNode(text="y")])
     root = CriteriaNode(text="root", operator="all", children=[item, CriteriaNode(text="B")])

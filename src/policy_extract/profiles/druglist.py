@@ -37,6 +37,7 @@ _MIN_SHARE = 0.15
 _COLUMN_GAP = 15.0  # points: left edges closer than this are one column
 _CODE_WORDS = re.compile(r"\b(?:drug|description|code|cpt|hcpcs)\b|=", re.I)
 _SLUG = re.compile(r"[^a-z0-9]+")
+_NAME_WORD = re.compile(r"[A-Za-z]{3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,33 +85,99 @@ def match(blocks: Sequence[Block]) -> Match:
     return Match(0.9, (f"{rows} of {len(blocks)} lines are table rows opening with a HCPCS code",))
 
 
-def _middle(block: Block) -> float | None:
+def _code_column(blocks: Sequence[Block]) -> float | None:
+    """The left edge most code lines start at: a code further right is inside a cell."""
+    starts = [b.span.bbox[0] for b in blocks if _is_code_line(b) and b.span.bbox]
+    if not starts:
+        return None
+    return max(_clusters(starts), key=len)[0]
+
+
+def _middle(block: Block) -> float:
     bbox = block.span.bbox
-    return (bbox[1] + bbox[3]) / 2 if bbox else None
+    return (bbox[1] + bbox[3]) / 2 if bbox else float(block.span.line_start or 0)
+
+
+def _column_edges(rows: Sequence[Row], lines: Sequence[Block | Cell]) -> list[float]:
+    """Left edges of the columns right of the code: clusters of where wrapped lines start."""
+    code_x = sorted(r.cells[0].x for r in rows if r.cells and r.cells[0].x is not None)
+    left = code_x[len(code_x) // 2] if code_x else 0.0
+    starts = [x for line in lines if (x := _left_edge(line)) is not None]
+    enough = max(3, len(starts) // 50)
+    return [g[0] for g in _clusters(starts) if len(g) >= enough and g[0] > left + _COLUMN_GAP]
+
+
+def _left_edge(line: Block | Cell) -> float | None:
+    if isinstance(line, Cell):
+        return line.x
+    return line.span.bbox[0] if line.span.bbox else None
+
+
+def _column_of(x: float, edges: Sequence[float]) -> int | None:
+    found = [i for i, edge in enumerate(edges) if edge <= x + _COLUMN_GAP / 2]
+    return found[-1] if found else None
 
 
 def table_rows(blocks: Sequence[Block]) -> list[Row]:
-    """Rows in reading order; each other line of a page joins the nearest code line's row."""
-    rows = [
-        Row(code=m.group("code"), anchor=b, cells=row_cells(b))
-        for b in blocks
-        if _is_code_line(b) and (m := _CODE.match(b.full_text))
-    ]
-    by_page: dict[int | None, list[Row]] = {}
-    for row in rows:
-        by_page.setdefault(row.anchor.span.page, []).append(row)
-    anchors = {id(row.anchor) for row in rows}
+    """Rows in reading order, each with the wrapped lines of its cells.
+
+    A row's cells are centred on its code line, so in each column the lines between two code
+    lines are split: the upper row takes as many as it had above its code line, the lower row
+    the rest. A heading ends a run of rows."""
+    rows: list[Row] = []
+    lines: list[Block] = []
+    code_x = _code_column(blocks)
     for block in blocks:
-        middle = _middle(block)
-        page_rows = by_page.get(block.span.page, [])
-        if id(block) in anchors or block.kind == "heading" or middle is None or not page_rows:
-            continue
-        distance, nearest = min(
-            (abs(middle - (_middle(r.anchor) or 0.0)), i) for i, r in enumerate(page_rows)
-        )
-        if distance <= 3 * (block.span.bbox[3] - block.span.bbox[1] if block.span.bbox else 10):
-            page_rows[nearest].lines.append(row_cells(block))
+        found = _CODE.match(block.full_text) if _is_code_line(block) else None
+        x = block.span.bbox[0] if block.span.bbox else None
+        if found and (code_x is None or x is None or abs(x - code_x) < _COLUMN_GAP / 2):
+            rows.append(Row(code=found.group("code"), anchor=block, cells=row_cells(block)))
+        elif block.kind != "heading" and block.span.bbox:
+            lines.append(block)
+    edges = _column_edges(rows, lines)
+    by_id = {id(row.anchor): row for row in rows}
+    segment: list[Block] = []
+    page: int | None = None
+    for block in blocks:
+        if block.kind == "heading" or block.span.page != page:
+            _assign_segment(segment, by_id, edges)
+            segment, page = [], block.span.page
+        if block.kind != "heading" and block.span.bbox:
+            segment.append(block)
+    _assign_segment(segment, by_id, edges)
     return rows
+
+
+def _assign_segment(
+    segment: Sequence[Block], by_id: dict[int, Row], edges: Sequence[float]
+) -> None:
+    """Give each line of a run of rows (one page, no heading between) to its row."""
+    anchors = sorted((b for b in segment if id(b) in by_id), key=_middle)
+    if not anchors:
+        return
+    columns: dict[int, list[Block]] = {}
+    for block in segment:
+        index = _column_of(block.span.bbox[0], edges) if block.span.bbox else None
+        if id(block) not in by_id and index is not None:
+            columns.setdefault(index, []).append(block)
+    for column in columns.values():
+        column.sort(key=_middle)
+        position, above = 0, 0
+        for number, anchor in enumerate(anchors):
+            head: list[Block] = []
+            while position < len(column) and _middle(column[position]) < _middle(anchor):
+                head.append(column[position])
+                position += 1
+            if number:
+                previous = by_id[id(anchors[number - 1])]
+                previous.lines.extend(row_cells(block) for block in head[:above])
+                head = head[above:]
+            for block in head:
+                by_id[id(anchor)].lines.append(row_cells(block))
+            above = len(head)
+        last = by_id[id(anchors[-1])]
+        for block in column[position : position + above]:
+            last.lines.append(row_cells(block))
 
 
 @dataclass(slots=True)
@@ -124,8 +191,7 @@ class _Columns:
     def of(self, cell: Cell) -> int | None:
         """The column of a cell: by its left edge, else by its value, else None."""
         if cell.x is not None:
-            found = [i for i, edge in enumerate(self.edges) if edge <= cell.x + _COLUMN_GAP / 2]
-            return found[-1] if found else None
+            return _column_of(cell.x, self.edges)
         return self.vocabulary.get(cell.text)
 
 
@@ -141,11 +207,7 @@ def _clusters(values: list[float]) -> list[list[float]]:
 
 def _learn_columns(rows: Sequence[Row], header: Sequence[str]) -> _Columns:
     """Columns from where the rows' wrapped lines start; flag names from the header."""
-    code_x = sorted(r.cells[0].x for r in rows if r.cells and r.cells[0].x is not None)
-    left = code_x[len(code_x) // 2] if code_x else 0.0
-    starts = [line[0].x for r in rows for line in r.lines if line and line[0].x is not None]
-    enough = max(3, len(starts) // 50)
-    edges = [g[0] for g in _clusters(starts) if len(g) >= enough and g[0] > left + _COLUMN_GAP]
+    edges = _column_edges(rows, [line[0] for r in rows for line in r.lines if line])
     flag_count = max(0, len(edges) - 2)
     names = [n for n in dict.fromkeys(header) if not _CODE_WORDS.search(n)][-flag_count:]
     if len(names) != flag_count:
@@ -160,7 +222,21 @@ def _learn_columns(rows: Sequence[Row], header: Sequence[str]) -> _Columns:
     for (text, index), count in seen.most_common():
         if count >= 2:
             columns.vocabulary.setdefault(text, index)
+    _learn_code_line_values(rows, columns)
     return columns
+
+
+def _learn_code_line_values(rows: Sequence[Row], columns: _Columns) -> None:
+    """Short values that end many code lines of different codes ("Non-Specialty", "PA") are
+    flag values: a description is longer, or belongs to one code."""
+    codes: dict[str, set[str]] = {}
+    for row in rows:
+        if len(row.cells) > 1:
+            codes.setdefault(row.cells[-1].text, set()).add(row.code)
+    first_flag = 2 if len(columns.edges) > 2 else None
+    for text, seen in codes.items():
+        if len(seen) >= 3 and len(text.split()) <= 3 and first_flag is not None:
+            columns.vocabulary.setdefault(text, first_flag)
 
 
 def _header_cells(blocks: Sequence[Block]) -> list[str]:
@@ -200,7 +276,7 @@ def _product(row: Row, columns: _Columns, case_names: bool) -> tuple[Product, st
     texts = {i: " ".join(parts) for i, parts in _row_texts(row, columns).items()}
     name = texts.get(0) or texts.get(1) or row.code
     product = Product(name=name, hcpcs=[row.code], span=row.span)
-    if case_names and texts.get(0):
+    if case_names and texts.get(0) and _NAME_WORD.search(name):
         if name.isupper():
             product.brand_names = [name]
         elif name.islower():
