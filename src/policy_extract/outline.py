@@ -133,7 +133,8 @@ def label_style(label: str | None, stack: Sequence[Node] = ()) -> str:
     """``decimal``, ``alpha``, ``ALPHA``, ``roman``, ``ROMAN`` or ``bullet`` for a label in context.
 
     Letters that are also roman numerals (i, v, x, ...) are read as letters when the previous
-    letter is an open sibling (``h.`` then ``i.``), and as roman numerals otherwise.
+    letter is an open sibling (``h.`` then ``i.``), as roman numerals when they follow or repeat
+    an open roman numeral, and as roman numerals otherwise.
     """
     if label is None:
         return "bullet"
@@ -146,7 +147,8 @@ def label_style(label: str | None, stack: Sequence[Node] = ()) -> str:
             prev, kind = node.label, node.style.lower().rstrip(".()")
             if not prev:
                 continue
-            if kind == "roman" and (_roman_value(prev) or 0) + 1 == roman:
+            # The next numeral, or the same one printed twice ("V." after "V.": a typo).
+            if kind == "roman" and (_roman_value(prev) or 0) in (roman - 1, roman):
                 return "ROMAN" if upper else "roman"
             if kind == "alpha" and len(label) == 1 and ord(label.lower()) - ord(prev.lower()) == 1:
                 return "ALPHA" if upper else "alpha"

@@ -16,7 +16,7 @@ import os
 from collections.abc import Collection, Sequence
 
 from ..blocks import Block
-from . import bsc, cigna, fep, generic, uhc
+from . import anthem, bsc, cigna, druglist, emblem, fep, generic, uhc
 from .base import Match, Profile
 
 __all__ = [
@@ -32,7 +32,15 @@ __all__ = [
 DISABLE_ENV = "POLICY_EXTRACT_DISABLE_PROFILES"
 
 # Template profiles, most specific first; the generic profile is the fallback, not listed.
-PROFILES: tuple[Profile, ...] = (bsc.PROFILE, cigna.PROFILE, fep.PROFILE, uhc.PROFILE)
+PROFILES: tuple[Profile, ...] = (
+    bsc.PROFILE,
+    cigna.PROFILE,
+    fep.PROFILE,
+    uhc.PROFILE,
+    anthem.PROFILE,
+    emblem.PROFILE,
+    druglist.PROFILE,
+)
 
 
 def profile_names() -> list[str]:
