@@ -71,3 +71,17 @@ def test_other_payers_do_not_choose_fep() -> None:
     for path in others[:3]:
         policy = extract(Path(path))
         assert policy.source is not None and policy.source.profile != "fep", path.name
+
+
+@pytest.mark.skipif(not REAL_CORPUS.is_dir(), reason=f"real corpus not found at {REAL_CORPUS}")
+def test_fep_revision_diff_names_changed_criteria_without_repeating_them_as_outline_noise() -> None:
+    from policy_extract.diff import diff_policies
+
+    old = extract(REAL_CORPUS / "bcbsa_fep_breyanzi_2024.pdf")
+    new = extract(REAL_CORPUS / "bcbsa_fep_breyanzi_2025.pdf")
+    changes = diff_policies(old, new).changes
+    added = {c.summary for c in changes if c.kind == "added" and c.path.startswith("coverage[")}
+    assert any("mantle cell lymphoma" in summary for summary in added)
+    criteria_texts = {"Refractory to first-line chemoimmunotherapy"}
+    noise = [c for c in changes if c.path.startswith("outline") and criteria_texts & {str(c.new)}]
+    assert noise == []

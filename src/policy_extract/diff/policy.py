@@ -22,6 +22,7 @@ from .changes import (
 from .criteria import diff_criteria
 from .matching import align, name_matcher, word_matcher
 from .regimen import diff_regimen
+from .structured import structured_lines
 from .words import clip, same, word_diff
 
 __all__ = ["diff_policies", "different_documents", "load_for_diff"]
@@ -201,6 +202,7 @@ def _diff_outline(rec: Recorder, old: Policy, new: Policy) -> None:
     unknown template means for coverage, so these changes are ``unclassified``: a reviewer must
     read them, and an "editorial" filter never hides them."""
     a, b = old.outline, new.outline
+    read = (structured_lines(old), structured_lines(new))
     headings = ([s.heading or "" for s in a], [s.heading or "" for s in b])
     for pair in align(*headings, name_matcher, 0.6):
         match pair:
@@ -216,7 +218,8 @@ def _diff_outline(rec: Recorder, old: Policy, new: Policy) -> None:
                     summary = f"Renamed section {_heading(a[i].heading)} to {title}"
                     headings_pair = (a[i].heading, b[j].heading)
                     rec.changed(f"{path}.heading", headings_pair, summary, "unclassified")
-                _diff_blocks(rec, f"{path}.blocks", a[i].blocks, b[j].blocks, title)
+                blocks = (a[i].blocks, b[j].blocks)
+                _diff_blocks(rec, f"{path}.blocks", blocks, title, read)
 
 
 def _heading(heading: str | None) -> str:
@@ -224,8 +227,16 @@ def _heading(heading: str | None) -> str:
 
 
 def _diff_blocks(
-    rec: Recorder, path: str, old: list[OutlineBlock], new: list[OutlineBlock], title: str
+    rec: Recorder,
+    path: str,
+    blocks: tuple[list[OutlineBlock], list[OutlineBlock]],
+    title: str,
+    read: tuple[set[int], set[int]],
 ) -> None:
+    """Blocks by text. A block whose every line a structured field also read (a criterion, a
+    period, a code) is compared there, with its impact: it is not repeated here as noise."""
+    old = [x for x in blocks[0] if not _read_elsewhere(x, read[0])]
+    new = [y for y in blocks[1] if not _read_elsewhere(y, read[1])]
     texts = ([x.text for x in old], [x.text for x in new])
     for pair in align(*texts, word_matcher, 0.5):
         match pair:
@@ -247,7 +258,28 @@ def _diff_blocks(
                         "unclassified",
                         changelog=changelog,
                     )
-                _diff_blocks(rec, f"{path}[{j}].children", x.children, y.children, title)
+                children = (x.children, y.children)
+                _diff_blocks(rec, f"{path}[{j}].children", children, title, read)
+
+
+def _read_elsewhere(block: OutlineBlock, read: set[int]) -> bool:
+    """Every line of the block and its children is in a structured field's span."""
+    lines = [
+        line
+        for item in _walk_outline(block)
+        if item.span is not None and item.span.line_start is not None
+        for line in range(item.span.line_start, (item.span.line_end or item.span.line_start) + 1)
+    ]
+    return bool(lines) and all(line in read for line in lines)
+
+
+def _walk_outline(block: OutlineBlock) -> list[OutlineBlock]:
+    found, stack = [], [block]
+    while stack:
+        item = stack.pop()
+        found.append(item)
+        stack.extend(item.children)
+    return found
 
 
 def _block_noun(block: OutlineBlock) -> str:
