@@ -89,3 +89,19 @@ def test_real_policies_are_not_drug_lists() -> None:
     for name in names:
         policy = extract(REAL_CORPUS / name)
         assert policy.source is not None and policy.source.profile != "druglist", name
+
+
+def test_a_table_without_layout_reads_its_cells_by_position() -> None:
+    """A Markdown or text drug list: every cell of a row is on its code line."""
+    header = "HCPCS Code | Drug Name | Description | Prior Authorization | Site of Care"
+    lines = [header]
+    lines += [f"J{2000 + i} | DRUG{i} | Injection, drug{i}, 1 mg | Yes | Home" for i in range(40)]
+    blocks = [
+        Block(kind="paragraph", text=text, span=Span(line_start=n, line_end=n))
+        for n, text in enumerate(lines, 1)
+    ]
+    policy, _ = read_policy(blocks, [])
+    product = policy.products[3]
+    assert (product.name, product.hcpcs) == ("DRUG3", ["J2003"])
+    assert product.flags == {"prior_authorization": "Yes", "site_of_care": "Home"}
+    assert policy.drug_details.hcpcs[3].description == "Injection, drug3, 1 mg"

@@ -92,6 +92,8 @@ def test_billing_products_with_their_codes() -> None:
     ]
     assert [h.code for h in policy.drug_details.hcpcs] == ["J3111", "Q5299"]
     assert [c.code for c in policy.icd10] == ["M81.0", "Q78.0"]
+    # The appendix lists codes per product group: they apply to that group's indications.
+    assert policy.icd10[0].applies_to == [c.id for c in policy.coverage]
     assert policy.warnings == []
 
 

@@ -208,8 +208,10 @@ def _clusters(values: list[float]) -> list[list[float]]:
 def _learn_columns(rows: Sequence[Row], header: Sequence[str]) -> _Columns:
     """Columns from where the rows' wrapped lines start; flag names from the header."""
     edges = _column_edges(rows, [line[0] for r in rows for line in r.lines if line])
-    flag_count = max(0, len(edges) - 2)
-    names = [n for n in dict.fromkeys(header) if not _CODE_WORDS.search(n)][-flag_count:]
+    names = [n for n in dict.fromkeys(header) if not _CODE_WORDS.search(n)]
+    # Without layout (a Markdown or text table) every cell of a row is on its code line.
+    flag_count = max(0, len(edges) - 2) if edges else len(names)
+    names = names[len(names) - flag_count :]
     if len(names) != flag_count:
         names = [f"column {i + 4}" for i in range(flag_count)]
     columns = _Columns(edges, [_SLUG.sub("_", n.lower()).strip("_") for n in names], {})
@@ -254,6 +256,11 @@ def _row_texts(row: Row, columns: _Columns) -> dict[int, list[str]]:
     """Each column's text in the row, top to bottom."""
     texts: dict[int, list[str]] = {}
     first, *others = row.cells
+    if not columns.edges:
+        cells = [_CODE.sub(r"\g<rest>", first.text), *(c.text for c in others)]
+        if not cells[0]:
+            cells = cells[1:]
+        return {index: [text] for index, text in enumerate(cells) if text}
     code_line = [Cell(_CODE.sub(r"\g<rest>", first.text), first.span), *others]
     lines = [*row.lines, code_line]
     lines.sort(key=lambda line: _middle_of_span(line[0].span))

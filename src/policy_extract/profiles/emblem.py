@@ -43,6 +43,8 @@ _RENEWAL = re.compile(rf"{_ROMAN}Renewal\s+Criteria\b", re.I)
 _BILLING = re.compile(rf"{_ROMAN}Billing\s+Code", re.I)
 _DOSING = re.compile(rf"{_ROMAN}Dosing\s+Limits\b", re.I)
 _SECTION = re.compile(r"^\s*[IVX]{1,4}\.\s+\S|^\s*Appendix\b", re.I)
+_APPENDIX = re.compile(r"^\s*Appendix\b", re.I)
+_DIAGNOSIS_CODES = re.compile(r"\bDiagnosis\s+Codes\b", re.I)
 _PRIME = re.compile(r"\bPrime\s+Therapeutics\b")
 _UNIVERSAL = re.compile(r"^\s*Universal\s+Criteria\b", re.I)
 _GROUP_LEAD = re.compile(r"\bprior\s+authorization\s+validity\s+is\s+provided\b", re.I)
@@ -332,9 +334,12 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
     initial = _read_initial(_section(blocks, _INITIAL), title_names)
     periods = _periods(_section(blocks, _LENGTH))
     renewal = _read_renewal(_section(blocks, _RENEWAL), title_names)
-    for index, group in enumerate(initial.groups):
+    group_ids: list[list[str]] = []
+    for group in initial.groups:
+        group_ids.append([])
         for part in group.indications:
             name = strip_footnote_marks(part.lead.full_text)
+            group_ids[-1].append(slugify(name))
             policy.coverage.append(
                 ConditionCoverage(
                     id=slugify(name),
@@ -345,12 +350,48 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
                     span=part.lead.span,
                 )
             )
-        for condition in policy.coverage[-len(group.indications) :] if group.indications else []:
-            condition.continuation_criteria = _continuation(renewal, index, condition, policy)
+    for condition in policy.coverage:
+        index = next(i for i, ids in enumerate(group_ids) if condition.id in ids)
+        condition.continuation_criteria = _continuation(renewal, index, condition, policy)
+    _tie_icd10_to_groups(policy, blocks, initial, group_ids)
     policy.general_criteria = _general_criteria(initial)
     policy.products = _read_products(_section(blocks, _BILLING))
     _warn_missing(findings, policy, periods, renewal)
     return policy, findings
+
+
+def _group_key(text: str) -> frozenset[str]:
+    return frozenset(n.lower() for n in _NAMES.split(strip_footnote_marks(text)) if n.strip())
+
+
+def _tie_icd10_to_groups(
+    policy: Policy, blocks: Sequence[Block], initial: _Initial, group_ids: list[list[str]]
+) -> None:
+    """Diagnosis-code appendices list codes per product group: each code applies to the
+    indications of the groups it is listed under."""
+    keys = {
+        _group_key(g.heading.full_text): ids
+        for g, ids in zip(initial.groups, group_ids, strict=True)
+        if g.heading
+    }
+    current: list[str] | None = None
+    inside = False
+    for block in blocks:
+        if block.kind == "heading" and _APPENDIX.match(block.full_text):
+            inside, current = bool(_DIAGNOSIS_CODES.search(block.full_text)), None
+        elif inside and block.kind == "heading" and _group_key(block.full_text) in keys:
+            current = keys[_group_key(block.full_text)]
+        elif inside and current:
+            for code in policy.icd10:
+                if code.span == block.span or _prints_code(
+                    block.full_text, code.start or code.code
+                ):
+                    code.applies_to = list(dict.fromkeys([*code.applies_to, *current]))
+
+
+def _prints_code(text: str, code: str) -> bool:
+    """The line prints ``code`` (a code listed again under another group keeps one entry)."""
+    return re.search(rf"(?<![\w.]){re.escape(code)}(?!\w|\.\w)", text) is not None
 
 
 def _warn_missing(
