@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REAL_CORPUS, SEED
+from conftest import FIXTURES, REAL_CORPUS, fixture_documents
 from policy_extract.diff import diff_policies
 from policy_extract.loaders import load_document
 from policy_extract.model import ConditionCoverage, Policy
@@ -167,7 +167,7 @@ def test_operator_from_the_enumeration(text: str, expected: tuple[str | None, No
 
 
 @pytest.mark.parametrize(
-    "path", [SEED, *sorted(p for p in FIXTURES.glob("*") if not p.name.startswith("cigna_"))]
+    "path", [p for p in fixture_documents() if not p.name.startswith("cigna_")]
 )
 def test_other_templates_do_not_choose_cigna(path: Path) -> None:
     profile, _ = choose_profile(load_document(path).blocks)
