@@ -25,8 +25,9 @@ from __future__ import annotations
 import ctypes
 import logging
 import threading
+import time
 from collections.abc import Generator, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from typing import Any
 
@@ -127,14 +128,10 @@ def _stream(
     engine: DaskEngine,
 ) -> Iterator[ConversionResult]:
     """Keep the cluster's threads busy with the next jobs; yield each result as it arrives."""
-    import distributed
-
     client.wait_for_workers(1, timeout=60)
     in_flight = max(1, sum(client.nthreads().values()))
     pending = iter(jobs)
-    running: dict[Future, Job] = {}
-    as_completed: Any = distributed.as_completed
-    finished = as_completed()
+    running: dict[Future, tuple[Job, float]] = {}  # the job and when it was sent
     try:
         while True:
             while len(running) < in_flight and (job := next(pending, None)) is not None:
@@ -143,15 +140,57 @@ def _stream(
                 future_or_failure = _submit(client, job, options, engine.write_on_workers)
                 if isinstance(future_or_failure, ConversionResult):
                     yield future_or_failure
-                    continue
-                running[future_or_failure] = job
-                finished.add(future_or_failure)
+                else:
+                    running[future_or_failure] = (job, time.monotonic())
             if not running:
                 return
-            future = next(finished)
-            yield _result_of(future, running.pop(future))
+            for future in _finished(running, options):
+                yield _result_of(future, running.pop(future)[0])
+            for future in _overdue(running, options):
+                yield _time_out(client, future, running.pop(future)[0], options)
     finally:
         client.cancel(list(running))
+
+
+def _finished(running: dict[Future, tuple[Job, float]], options: Options) -> list[Future]:
+    """Futures done, waiting at most until the first running job passes its time limit."""
+    import distributed
+
+    timeout = None
+    if options.timeout:
+        first = min(sent for _, sent in running.values())
+        timeout = max(0.0, first + options.timeout + _grace(options.timeout) - time.monotonic())
+    wait: Any = distributed.wait
+    try:
+        done, _ = wait(list(running), timeout=timeout, return_when="FIRST_COMPLETED")
+    except TimeoutError:
+        return []
+    return [future for future in running if future in done]  # in submission order
+
+
+def _overdue(running: dict[Future, tuple[Job, float]], options: Options) -> list[Future]:
+    if not options.timeout:
+        return []
+    limit = options.timeout + _grace(options.timeout)
+    now = time.monotonic()
+    return [future for future, (_, sent) in running.items() if now - sent > limit]
+
+
+def _grace(timeout: float) -> float:
+    """How long past its limit a task (stuck where the timer cannot reach) runs before restart."""
+    return min(5.0, max(1.0, timeout))
+
+
+def _time_out(client: Client, future: Future, job: Job, options: Options) -> ConversionResult:
+    """Fail a job stuck past its limit, and restart the worker holding it (when Dask can)."""
+    # A worker without a nanny cannot be restarted: the job has failed all the same.
+    with suppress(Exception):
+        holders = [w for w, keys in client.processing().items() if future.key in keys]
+        future.cancel()
+        if holders:
+            client.restart_workers(holders, raise_for_error=False)
+    assert options.timeout
+    return ConversionResult(job, error=f"{job.label}: timed out after {options.timeout:g} s")
 
 
 def _submit(
