@@ -26,6 +26,7 @@ import ctypes
 import logging
 import threading
 import time
+import warnings
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -59,10 +60,18 @@ class DaskEngine:
     memory limit of ``Options.max_memory`` (Dask restarts a worker over it).
     """
 
-    def __init__(self, cluster: str, workers: int = 1, *, write_on_workers: bool = False) -> None:
+    def __init__(
+        self,
+        cluster: str,
+        workers: int = 1,
+        *,
+        write_on_workers: bool = False,
+        connect_timeout: float = 20.0,
+    ) -> None:
         self.cluster = cluster
         self.workers = max(1, workers)
         self.write_on_workers = write_on_workers
+        self.connect_timeout = connect_timeout
 
     def results(
         self, jobs: Sequence[Job], options: Options, on_start: OnStart | None = None
@@ -77,7 +86,7 @@ class DaskEngine:
         try:
             if self.cluster == LOCAL:
                 cluster = _start_local_cluster(distributed, self.workers, options)
-            client = distributed.Client(cluster or self.cluster, timeout=30)
+            client = distributed.Client(cluster or self.cluster, timeout=self.connect_timeout)
         except (OSError, TimeoutError, ValueError) as exc:
             if cluster is not None:
                 cluster.close()
@@ -110,7 +119,8 @@ def _start_local_cluster(distributed: Any, workers: int, options: Options) -> An
         "distributed.scheduler.allowed-failures": 0,  # a dead worker's task is not retried
         "distributed.scheduler.worker-saturation": 1.0,  # no task waits on a worker that dies
     }
-    with dask.config.set(settings):
+    with dask.config.set(settings), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "port 8787 in use: dashboard elsewhere" and the like
         return distributed.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
