@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -169,3 +171,25 @@ def test_write_on_workers_without_a_cluster_is_refused(tmp_path: Path) -> None:
     result = convert(str(fixture_documents()[0]), "-o", str(tmp_path), "--write-on-workers")
     assert result.returncode == 2
     assert result.stderr.strip() == "error: --write-on-workers needs --cluster"
+
+
+def test_ctrl_c_on_a_local_cluster_stops_it_without_a_traceback(tmp_path: Path) -> None:
+    """The terminal sends Ctrl-C to the client and to every worker process of the batch."""
+    from test_batch_scale import small_policies
+
+    source = small_policies(tmp_path / "in", 1000)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policy_extract", "convert", str(source), "-o", str(out),
+         "--cluster", "local", "--jobs", "2", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("*.json"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr[-2000:]
+    assert "Traceback" not in stderr
+    assert "interrupted:" in stderr and "not converted" in stderr
+    assert 3 <= len(list(out.iterdir())) < 1000

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import signal
 import threading
 import time
 import warnings
@@ -127,7 +128,17 @@ def _start_local_cluster(distributed: Any, workers: int, options: Options) -> An
             processes=True,
             memory_limit=options.max_memory or 0,
             silence_logs=logging.CRITICAL,
+            preload=[__name__],  # runs ``dask_setup`` in each worker process
         )
+
+
+def dask_setup(worker: Any) -> None:
+    """In each worker process of a LocalCluster we start: Ctrl-C is the client's to handle.
+
+    The terminal sends it to every process of the batch; a worker must not print a traceback.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _stream(
