@@ -93,6 +93,11 @@ class DaskEngine:
                 cluster.close()
             raise ClusterError(self.cluster, f"cannot reach the Dask cluster: {exc}") from None
         try:
+            client.wait_for_workers(1, timeout=60)
+        except TimeoutError:
+            client.close()
+            raise ClusterError(self.cluster, "no Dask worker joined within 60 s") from None
+        try:
             yield client
         finally:
             client.close()
@@ -149,7 +154,6 @@ def _stream(
     engine: DaskEngine,
 ) -> Iterator[ConversionResult]:
     """Keep the cluster's threads busy with the next jobs; yield each result as it arrives."""
-    client.wait_for_workers(1, timeout=60)
     in_flight = max(1, sum(client.nthreads().values()))
     pending = iter(jobs)
     running: dict[Future, tuple[Job, float]] = {}  # the job and when it was sent

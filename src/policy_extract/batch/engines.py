@@ -1,4 +1,4 @@
-"""Engines: where conversions run. One small interface, so a cluster engine can join later.
+"""Engines: where conversions run. One small interface; the Dask engine is in ``dask_engine``.
 
 An engine takes jobs and yields one ``ConversionResult`` per job as each finishes (completion
 order; callers that need input order sort by job). ``InProcessEngine`` converts in this process.
