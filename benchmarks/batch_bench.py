@@ -117,6 +117,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1000, help="small Markdown files")
     parser.add_argument("--many", type=int, default=0, help="copies for the long Dask run")
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--only-many", action="store_true", help="only the --many run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         workdir = Path(temporary)
@@ -124,7 +125,7 @@ def main() -> None:
         batches = [(f"{args.small} small Markdown files", small)]
         if REAL.is_dir():
             batches.insert(0, (f"{len(list(REAL.glob('*.pdf')))} real PDFs", REAL))
-        for name, source in batches:
+        for name, source in [] if args.only_many else batches:
             jobs_ratio(name, source, workdir / "out")
         if args.skip_dask:
             return
@@ -132,10 +133,10 @@ def main() -> None:
 
         started = time.perf_counter()
         with distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster:
             print(f"LocalCluster start-up (2 workers): {time.perf_counter() - started:.1f} s")
-            for name, source in batches:
+            for name, source in [] if args.only_many else batches:
                 dask_against_pool(name, source, workdir / "out", cluster.scheduler_address)
             if args.many:
                 many_copies(args.many, workdir, cluster)
