@@ -19,7 +19,7 @@ from .errors import PolicyExtractError
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from .batch import BatchReport, Job, Line, Options
+    from .batch import BatchReport, Engine, Job, Line, Options
     from .diff import DiffFormat
     from .verify import VerifyReport
 
@@ -136,6 +136,18 @@ def convert(
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="Run on a Dask cluster: tcp://scheduler:8786, or 'local' (needs the dask extra)."
+        ),
+    ] = None,
+    write_on_workers: Annotated[
+        bool,
+        typer.Option(
+            "--write-on-workers", help="With --cluster: workers write to OUTPUT (a shared path)."
+        ),
+    ] = False,
 ) -> None:
     """Convert policies to OUTPUT/<name>.json (and summaries with --format json,md,html)."""
     from .batch import (
@@ -143,11 +155,14 @@ def convert(
         Line,
         Options,
         Selection,
+        choose_engine,
         collect_jobs,
         output_paths,
         prepare_output_folder,
     )
 
+    if write_on_workers and not cluster:
+        _fail("--write-on-workers needs --cluster", 2)
     mb = 1024 * 1024
     options = Options(
         formats=tuple(_parse_formats(formats)),
@@ -171,7 +186,10 @@ def convert(
     report = BatchReport(todo, output, quiet=quiet)
     _echo([report.fail(problem) for problem in found.problems])
     _echo([] if quiet else [Line(f"note: {note}") for note in found.notes])
-    interrupted = _run_batch(todo, options, jobs or os.cpu_count() or 1, report)
+    engine = choose_engine(
+        len(todo), jobs or os.cpu_count() or 1, cluster, write_on_workers=write_on_workers
+    )
+    interrupted = _run_batch(engine, todo, options, report)
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut
     _echo(report.finish(skipped=len(found.jobs) - len(todo), interrupted=interrupted))
     signal.signal(signal.SIGINT, previous)
@@ -186,11 +204,10 @@ def _echo(lines: list[Line]) -> None:
         typer.echo(line.text, err=line.error_stream)
 
 
-def _run_batch(todo: list[Job], options: Options, workers: int, report: BatchReport) -> bool:
+def _run_batch(engine: Engine, todo: list[Job], options: Options, report: BatchReport) -> bool:
     """Convert and write each job as it finishes; True when Ctrl-C cut the batch short."""
-    from .batch import InProcessEngine, LocalPoolEngine, write_outputs
+    from .batch import write_outputs
 
-    engine = LocalPoolEngine(workers) if len(todo) > 1 else InProcessEngine()
     with _ProgressBar(len(todo), enabled=not report.quiet and sys.stderr.isatty()) as bar:
         stream = engine.results(todo, options, on_start=bar.start)
         try:
@@ -200,6 +217,8 @@ def _run_batch(todo: list[Job], options: Options, workers: int, report: BatchRep
                     bar.done(report.failed)
         except KeyboardInterrupt:
             return True
+        except PolicyExtractError as exc:  # the engine itself failed (a cluster out of reach)
+            _fail(exc.one_line())
     return False
 
 

@@ -3,7 +3,8 @@
 - ``jobs``: which files a folder walk takes and where each one's outputs go;
 - ``worker``: converting one document under time, memory and size limits;
 - ``engines``: where conversions run (in this process, or a local pool of worker processes),
-  behind one small interface (``Engine.results``);
+  behind one small interface (``Engine.results``); ``dask_engine``: on a Dask cluster (extra);
+- ``scheduling``: the order work is handed out (largest documents first);
 - ``writing``: atomic output files, with one-line errors;
 - ``report``: the lines a user reads, in input order whatever the completion order.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from .dask_engine import ClusterError, DaskEngine
 from .engines import Engine, InProcessEngine, LocalPoolEngine
 from .jobs import (
     FORMAT_SUFFIXES,
@@ -41,8 +43,10 @@ __all__ = [
     "FORMAT_SUFFIXES",
     "SUFFIXES",
     "BatchReport",
+    "ClusterError",
     "Collected",
     "ConversionResult",
+    "DaskEngine",
     "DocumentTimeout",
     "Engine",
     "InProcessEngine",
@@ -51,6 +55,7 @@ __all__ = [
     "LocalPoolEngine",
     "Options",
     "Selection",
+    "choose_engine",
     "collect_jobs",
     "convert_many",
     "convert_one",
@@ -61,6 +66,15 @@ __all__ = [
     "write_atomically",
     "write_outputs",
 ]
+
+
+def choose_engine(
+    jobs: int, workers: int, cluster: str | None = None, *, write_on_workers: bool = False
+) -> Engine:
+    """The engine for ``jobs`` documents: a Dask cluster when named, else local processes."""
+    if cluster:
+        return DaskEngine(cluster, workers, write_on_workers=write_on_workers)
+    return LocalPoolEngine(workers) if jobs > 1 else InProcessEngine()
 
 
 def convert_many(

@@ -1,4 +1,4 @@
-"""Engines: where conversions run. One small interface, so a cluster engine can join later.
+"""Engines: where conversions run. One small interface; the Dask engine is in ``dask_engine``.
 
 An engine takes jobs and yields one ``ConversionResult`` per job as each finishes (completion
 order; callers that need input order sort by job). ``InProcessEngine`` converts in this process.
@@ -31,9 +31,17 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
 from .jobs import Job
+from .scheduling import largest_first
 from .worker import ConversionResult, Options, convert_one
 
-__all__ = ["Engine", "InProcessEngine", "LocalPoolEngine", "OnStart"]
+__all__ = [
+    "FAULT_HOOK",
+    "Engine",
+    "InProcessEngine",
+    "LocalPoolEngine",
+    "OnStart",
+    "inject_test_fault",
+]
 
 OnStart = Callable[[Job], None]
 
@@ -72,7 +80,10 @@ class _Worker:
 
 
 class LocalPoolEngine:
-    """Up to ``workers`` processes on this machine, each converting one job at a time."""
+    """Up to ``workers`` processes on this machine, each converting one job at a time.
+
+    Jobs are handed out largest first (``scheduling``), results yielded as they finish.
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
@@ -80,7 +91,7 @@ class LocalPoolEngine:
     def results(
         self, jobs: Sequence[Job], options: Options, on_start: OnStart | None = None
     ) -> Generator[ConversionResult, None, None]:
-        pending = deque(jobs)
+        pending = deque(largest_first(jobs))
         pool: list[_Worker] = []
         try:
             while pending or any(worker.job for worker in pool):
@@ -230,14 +241,12 @@ def _serve(connection: Connection, options: Options) -> None:
     """A worker's life: convert each job it is sent until the parent closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    fault, _, fault_glob = os.environ.get(FAULT_HOOK, "").partition(":")
     while True:
         try:
             job: Job = connection.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        if fault_glob and fnmatch(job.source.name, fault_glob):
-            _inject(fault)
+        inject_test_fault(job)
         result = convert_one(job, options)
         try:
             connection.send(result)
@@ -248,7 +257,11 @@ def _serve(connection: Connection, options: Options) -> None:
             connection.send(ConversionResult(job, error=f"{job.label}: {reason}"))
 
 
-def _inject(fault: str) -> None:
+def inject_test_fault(job: Job) -> None:
+    """In a worker, the fault ``FAULT_HOOK`` asks for when ``job`` is converted (tests only)."""
+    fault, _, fault_glob = os.environ.get(FAULT_HOOK, "").partition(":")
+    if not fault_glob or not fnmatch(job.source.name, fault_glob):
+        return
     if fault == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     if fault == "hang":

@@ -31,15 +31,19 @@ _OWN_OUTPUTS = (".summary.md", ".summary.html")
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One source and the output path (without suffix) it writes to."""
+    """One source and the output path (without suffix) it writes to.
+
+    ``shown_as`` fixes the label where the working folder differs (on a cluster worker).
+    """
 
     source: Path
     target: Path
+    shown_as: str | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:
         """The source as a user reads it: relative to the working folder when inside it."""
-        return _short(self.source)
+        return self.shown_as if self.shown_as is not None else _short(self.source)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ __all__ = [
     "DocumentTimeout",
     "Options",
     "convert_one",
+    "failed_to_read",
     "memory_limit",
     "time_limit",
 ]
@@ -60,6 +61,7 @@ class ConversionResult:
     outputs: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    written: bool = False  # outputs already on disk (written where they were converted)
 
 
 class DocumentTimeout(BaseException):
@@ -125,8 +127,7 @@ def convert_one(job: Job, options: Options) -> ConversionResult:
         ):
             return _convert(job, options)
     except PolicyExtractError as exc:
-        where = job.label if exc.line is None else f"{job.label}:{exc.line}"
-        return ConversionResult(job, error=f"{where}: {exc.reason}")
+        return failed_to_read(job, exc)
     except DocumentTimeout as exc:
         return ConversionResult(job, error=f"{job.label}: {exc.reason()}")
     except MemoryError:
@@ -137,6 +138,12 @@ def convert_one(job: Job, options: Options) -> ConversionResult:
     except Exception as exc:  # a bug of ours must not cost the rest of the batch
         reason = f"internal error ({type(exc).__name__}: {exc}); please report this file"
         return ConversionResult(job, error=f"{job.label}: {reason}")
+
+
+def failed_to_read(job: Job, exc: PolicyExtractError) -> ConversionResult:
+    """The result of a source that could not be read or parsed: one line naming it."""
+    where = job.label if exc.line is None else f"{job.label}:{exc.line}"
+    return ConversionResult(job, error=f"{where}: {exc.reason}")
 
 
 def _convert(job: Job, options: Options) -> ConversionResult:

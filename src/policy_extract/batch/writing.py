@@ -16,7 +16,10 @@ def write_outputs(result: ConversionResult) -> ConversionResult:
     """Write a converted document's files; a write failure fails the document, leaving none.
 
     The outputs' text is dropped once written, so a long batch holds no document in memory.
+    A result already written (by a cluster worker) is returned as it is.
     """
+    if result.written:
+        return result
     written: list[Path] = []
     try:
         for suffix, text in sorted(result.outputs.items()) if result.error is None else []:
@@ -28,6 +31,7 @@ def write_outputs(result: ConversionResult) -> ConversionResult:
             path.unlink(missing_ok=True)
         result.error = exc.one_line()
     result.outputs = dict.fromkeys(result.outputs, "")
+    result.written = True
     return result
 
 

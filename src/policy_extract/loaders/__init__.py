@@ -7,13 +7,21 @@ from pathlib import Path
 
 from ..blocks import Document
 from ..errors import LoadError
-from ._files import DEFAULT_MAX_INPUT_BYTES, decode_text, input_size_limit, read_source_bytes
+from ._files import (
+    DEFAULT_MAX_INPUT_BYTES,
+    decode_text,
+    input_size_limit,
+    provided_source,
+    read_source_bytes,
+)
 
 __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
     "SUPPORTED_SUFFIXES",
     "input_size_limit",
     "load_document",
+    "provided_source",
+    "read_source_bytes",
     "read_text_file",
 ]
 

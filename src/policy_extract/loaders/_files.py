@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
     "decode_text",
     "input_size_limit",
+    "provided_source",
     "read_source_bytes",
 ]
 
@@ -29,6 +30,10 @@ DEFAULT_MAX_INPUT_BYTES = 200 * 1024 * 1024
 _max_input_bytes: ContextVar[int | None] = ContextVar(
     "max_input_bytes", default=DEFAULT_MAX_INPUT_BYTES
 )
+
+# A source's bytes already read elsewhere (a cluster worker receives them, having no access to
+# the client's files): ``read_source_bytes`` returns them for that path instead of opening it.
+_provided: ContextVar[tuple[Path, bytes] | None] = ContextVar("provided_source", default=None)
 
 # Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS = (
@@ -50,9 +55,25 @@ def input_size_limit(max_bytes: int | None) -> Iterator[None]:
         _max_input_bytes.reset(token)
 
 
+@contextmanager
+def provided_source(path: Path, data: bytes) -> Iterator[None]:
+    """Within the block, reading ``path`` gives ``data`` (the same checks apply) without opening it.
+
+    The document keeps ``path`` as its name, so its output is the same bytes as when read here.
+    """
+    token = _provided.set((Path(path), data))
+    try:
+        yield
+    finally:
+        _provided.reset(token)
+
+
 def read_source_bytes(path: Path) -> bytes:
     """The file's bytes; LoadError for a folder, a device, an unreadable, huge or empty file."""
     limit = _max_input_bytes.get()
+    provided = _provided.get()
+    if provided is not None and provided[0] == Path(path):
+        return _checked(path, provided[1], limit)
     try:
         mode = Path(path).stat().st_mode  # before opening: opening a FIFO would block
         if stat.S_ISDIR(mode):
@@ -63,6 +84,10 @@ def read_source_bytes(path: Path) -> bytes:
             data = stream.read() if limit is None else stream.read(limit + 1)
     except OSError as exc:
         raise LoadError(path, f"cannot read file: {exc.strerror or exc}") from None
+    return _checked(path, data, limit)
+
+
+def _checked(path: Path, data: bytes, limit: int | None) -> bytes:
     if limit is not None and len(data) > limit:
         raise LoadError(path, f"file is larger than the input limit ({_megabytes(limit)})")
     if not data.strip():

@@ -1,0 +1,146 @@
+"""Batch speed: local pool scheduling and the Dask engine, as ratios taken in the same run.
+
+    .venv/bin/python benchmarks/batch_bench.py [--small N] [--many N] [--skip-dask]
+
+Prints:
+- ``--jobs 2`` over ``--jobs 1`` wall time on the real PDFs (../shared/corpus/real) and on N small
+  Markdown files, with jobs handed out in folder order (before) and largest first (now);
+- the local pool (2 workers) against a 2-worker Dask ``LocalCluster`` on the same batches: the
+  ratio, and Dask's overhead per document (cluster start-up reported apart);
+- with ``--many N``: N copies through a 2-worker ``LocalCluster``, with the client's and the
+  workers' resident memory at each tenth of the way (steady memory means no leak per document).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT.parent / "shared" / "corpus" / "real"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from policy_extract.batch import (  # noqa: E402
+    DaskEngine,
+    Engine,
+    Job,
+    LocalPoolEngine,
+    Options,
+    collect_jobs,
+    engines,
+    write_outputs,
+)
+from test_batch_scale import small_policies  # noqa: E402
+
+
+def run(engine: Engine, jobs: Sequence[Job], every: Callable[[int], None] | None = None) -> float:
+    """Seconds to convert and write every job; ``every(done)`` after each result."""
+    started = time.perf_counter()
+    for done, result in enumerate(engine.results(jobs, Options()), start=1):
+        write_outputs(result)
+        assert result.error is None, result.error
+        if every:
+            every(done)
+    return time.perf_counter() - started
+
+
+def jobs_of(source: Path, out: Path) -> list[Job]:
+    shutil.rmtree(out, ignore_errors=True)
+    return collect_jobs([source], out).jobs
+
+
+def in_folder_order(jobs: Sequence[Job]) -> list[Job]:
+    return list(jobs)
+
+
+def jobs_ratio(name: str, source: Path, out: Path) -> None:
+    """--jobs 2 over --jobs 1, before (folder order) and now (largest first)."""
+    largest_first = engines.largest_first
+    for label, order in (("folder order", in_folder_order), ("largest first", largest_first)):
+        engines.largest_first = order  # the order the pool hands jobs out in
+        one = run(LocalPoolEngine(1), jobs_of(source, out))
+        two = run(LocalPoolEngine(2), jobs_of(source, out))
+        print(f"{name}: --jobs 1 {one:.1f} s, --jobs 2 {two:.1f} s: x{one / two:.2f} ({label})")
+    engines.largest_first = largest_first
+
+
+def dask_against_pool(name: str, source: Path, out: Path, address: str) -> None:
+    pool = run(LocalPoolEngine(2), jobs_of(source, out))
+    jobs = jobs_of(source, out)
+    dask = run(DaskEngine(address), jobs)
+    per_doc = (dask - pool) / len(jobs) * 1000
+    print(
+        f"{name}: local pool {pool:.1f} s, Dask LocalCluster {dask:.1f} s: x{dask / pool:.2f} "
+        f"({per_doc:+.1f} ms per document, {len(jobs)} documents)"
+    )
+
+
+def resident_bytes() -> int:
+    import psutil  # a dependency of distributed
+
+    return int(psutil.Process().memory_info().rss)
+
+
+def memory_mb(client: Any) -> tuple[float, float]:
+    """Resident memory of this process (the client) and of the largest worker, in MB."""
+    workers = client.run(resident_bytes)
+    return resident_bytes() / 2**20, max(workers.values()) / 2**20
+
+
+def many_copies(count: int, workdir: Path, cluster: Any) -> None:
+    from distributed import Client
+
+    source = small_policies(workdir / "many", count)
+    jobs = jobs_of(source, workdir / "many-out")
+    client = Client(cluster)
+    samples: list[str] = []
+
+    def sample(done: int) -> None:
+        if done % max(1, count // 10) == 0:
+            here, worker = memory_mb(client)
+            samples.append(f"{done}: client {here:.0f} MB, worker {worker:.0f} MB")
+
+    seconds = run(DaskEngine(cluster.scheduler_address), jobs, sample)
+    print(f"{count} copies on a 2-worker LocalCluster: {seconds:.0f} s ({count / seconds:.0f}/s)")
+    print("  resident memory: " + "; ".join(samples))
+    client.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=1000, help="small Markdown files")
+    parser.add_argument("--many", type=int, default=0, help="copies for the long Dask run")
+    parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--only-many", action="store_true", help="only the --many run")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temporary:
+        workdir = Path(temporary)
+        small = small_policies(workdir / "small", args.small)
+        batches = [(f"{args.small} small Markdown files", small)]
+        if REAL.is_dir():
+            batches.insert(0, (f"{len(list(REAL.glob('*.pdf')))} real PDFs", REAL))
+        for name, source in [] if args.only_many else batches:
+            jobs_ratio(name, source, workdir / "out")
+        if args.skip_dask:
+            return
+        import distributed
+
+        started = time.perf_counter()
+        with distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster:
+            print(f"LocalCluster start-up (2 workers): {time.perf_counter() - started:.1f} s")
+            for name, source in [] if args.only_many else batches:
+                dask_against_pool(name, source, workdir / "out", cluster.scheduler_address)
+            if args.many:
+                many_copies(args.many, workdir, cluster)
+
+
+if __name__ == "__main__":
+    main()
