@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REAL_CORPUS, SEED
+from conftest import FIXTURES, REAL_CORPUS, fixture_documents
 from policy_extract.blocks import Block, Span
 from policy_extract.loaders import load_document
 from policy_extract.model import Policy
@@ -103,7 +103,7 @@ def test_general_criteria_products_and_codes(fixture_policy: Policy) -> None:
 
 
 def test_other_templates_do_not_choose_uhc() -> None:
-    for path in [SEED, *sorted(FIXTURES.glob("*"))]:
+    for path in fixture_documents():
         if path.name.startswith("uhc_"):
             continue
         profile, _ = choose_profile(load_document(path).blocks)

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..blocks import Block
+from ..blocks import Block, Cell
 from ..model import Hcpcs, Icd10Code, Product
 from ._common import Findings
 from ._fields import ICD10_CODE
@@ -95,6 +95,9 @@ def read_diagnosis_table(blocks: Sequence[Block], findings: Findings) -> list[Ic
     columns: _Columns | None = None
     unplaced = 0
     for index, block in enumerate(blocks):
+        if block.rows:
+            codes.extend(_table_codes(block))
+            continue
         found = _header_columns(block)
         if found is not None:
             columns = found
@@ -120,6 +123,35 @@ def read_diagnosis_table(blocks: Sequence[Block], findings: Findings) -> list[Ic
             "in a way the text layout cannot place; their applies_to is left empty",
         )
     return codes
+
+
+def _table_codes(block: Block) -> list[Icd10Code]:
+    """Diagnosis rows of a ruled table: a mark applies to the HCPCS code of the header cell
+    above it (nearest column centre), so every row is placed exactly."""
+    centres: list[tuple[float, str]] = []
+    codes: list[Icd10Code] = []
+    for row in block.rows or []:
+        texts = [cell.text.strip() for cell in row]
+        header = [(cell, t) for cell, t in zip(row, texts, strict=True) if _HCPCS.fullmatch(t)]
+        if header and len(header) >= max(1, len([t for t in texts if t]) - 2):
+            centres = [(x, t) for cell, t in header if (x := _centre(cell)) is not None]
+            continue
+        if not texts or not _ICD_CELL.match(texts[0]) or not centres:
+            continue
+        marked = [_centre(c) for c, t in zip(row, texts, strict=True) if t and _MARK.match(t)]
+        applies = sorted(
+            {min(centres, key=lambda pair: abs(pair[0] - x))[1] for x in marked if x is not None}
+        )
+        description = texts[1] if len(texts) > 1 and not _MARK.match(texts[1]) else None
+        codes.append(
+            Icd10Code(code=texts[0], description=description, applies_to=applies, span=row[0].span)
+        )
+    return codes
+
+
+def _centre(cell: Cell) -> float | None:
+    bbox = cell.span.bbox
+    return None if bbox is None else (bbox[0] + bbox[2]) / 2
 
 
 def _header_columns(block: Block) -> _Columns | None:
