@@ -11,18 +11,30 @@ Five kinds, each for ``.md``, ``.txt`` and ``.pdf``:
 
 The same ``seed`` always gives the same bytes, so a failure found in a run can be rebuilt.
 ``scale`` sizes the bombs and the adversarial lines: 1 for tests (seconds), more for benchmarks.
+
+``write_named_hostile_inputs`` writes one file per named case instead (a header-only PDF, UTF-16
+Markdown, a late NUL, a disguised PDF...), for tests that check each command's answer to each case;
+``python tests/hostile.py FOLDER COUNT`` writes them for a longer run by hand.
 """
 
 from __future__ import annotations
 
 import random
+import sys
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from conftest import FIXTURES, SEED
 
-__all__ = ["FORMATS", "KINDS", "adversarial_lines", "hostile_inputs", "write_hostile_corpus"]
+__all__ = [
+    "FORMATS",
+    "KINDS",
+    "adversarial_lines",
+    "hostile_inputs",
+    "write_hostile_corpus",
+    "write_named_hostile_inputs",
+]
 
 KINDS = ("truncated", "bitflip", "bomb", "nested", "regex")
 FORMATS = (".md", ".txt", ".pdf")
@@ -108,11 +120,16 @@ def _truncated(rng: random.Random, suffix: str, bases: _Bases, scale: int) -> by
 
 
 def _bitflip(rng: random.Random, suffix: str, bases: _Bases, scale: int) -> bytes:
-    data = bytearray(rng.choice(bases[suffix]))
-    for _ in range(rng.randint(1, 16)):
-        position = rng.randrange(len(data))
-        data[position] ^= 1 << rng.randrange(8)
-    return bytes(data)
+    return _flip_bits(rng.choice(bases[suffix]), rng, rng.randint(1, 16))
+
+
+def _flip_bits(data: bytes, rng: random.Random, count: int, start: int = 0) -> bytes:
+    """``data`` with ``count`` random bits flipped at or after byte ``start``."""
+    flipped = bytearray(data)
+    for _ in range(count):
+        position = rng.randrange(start, len(flipped))
+        flipped[position] ^= 1 << rng.randrange(8)
+    return bytes(flipped)
 
 
 def _bomb(rng: random.Random, suffix: str, bases: _Bases, scale: int) -> bytes:
@@ -191,3 +208,51 @@ def _minimal_pdf(content: bytes, extra: bytes = b"") -> bytes:
         xref,
     )
     return bytes(out)
+
+
+# --- named cases -------------------------------------------------------------------------------
+
+
+def _nested_list(depth: int, marker: str) -> str:
+    return "".join(f"{'  ' * level}{marker} level {level}\n" for level in range(depth))
+
+
+def _named_cases(pdf: bytes, text: str, rng: random.Random) -> dict[str, Callable[[], bytes]]:
+    seed = text.encode("utf-8")
+    return {
+        "truncated.pdf": lambda: pdf[: len(pdf) // 2],
+        "flipped.pdf": lambda: _flip_bits(pdf, rng, 40, start=len(pdf) // 4),
+        "header-only.pdf": lambda: b"%PDF-1.7\n",
+        "bit-flipped.md": lambda: _flip_bits(seed, rng, 40, start=len(seed) // 4),
+        "utf16.md": lambda: text.encode("utf-16"),
+        "late-nul.md": lambda: seed + b"\n" + b"x" * 9000 + b"\x00\n",
+        "whitespace.txt": lambda: b" \n\t\n" * 100,
+        "nested-list.md": lambda: (text + "\n" + _nested_list(40, "-")).encode(),
+        "nested-text.txt": lambda: (text + "\n" + _nested_list(300, "a.")).encode(),
+        "long-dose.md": lambda: (text + "\nUp to " + "1,000," * 400 + " mg\n").encode(),
+        "icd-commas.md": lambda: (text + "\nD61.9 " + ", " * 1500 + "\n").encode(),
+        "space-runs.txt": lambda: (text.replace(" ", " " * 40)).encode(),
+        "one-long-line.md": lambda: ("Policy coverage drug " * 5000).encode(),
+        "disguised.pdf": lambda: b"%PDF-1.4\n" + bytes(rng.randrange(256) for _ in range(4096)),
+    }
+
+
+def write_named_hostile_inputs(folder: Path, seed: int = 0, copies: int = 1) -> list[Path]:
+    """One file per named case of the seed policy (``copies`` times, with other random damage)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    text = SEED.read_text(encoding="utf-8")
+    pdf = _policy_pdf(text)
+    written = []
+    for copy in range(copies):
+        for name, make in _named_cases(pdf, text, rng).items():
+            path = folder / (name if copies == 1 else f"{copy:03d}-{name}")
+            path.write_bytes(make())
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1])
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    print(len(write_named_hostile_inputs(target, copies=count)), "files written to", target)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile_files import write_hostile_inputs
+from hostile import write_named_hostile_inputs
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -23,7 +23,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    return write_hostile_inputs(tmp_path_factory.mktemp("hostile"))
+    return write_named_hostile_inputs(tmp_path_factory.mktemp("hostile"))
 
 
 def test_convert_answers_every_hostile_input(hostile: list[Path], tmp_path: Path) -> None:
