@@ -10,8 +10,9 @@ no later walk of a tree meets a depth it cannot handle.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from .blocks import MAX_LIST_DEPTH, Block
 
@@ -22,6 +23,7 @@ __all__ = [
     "build_sections",
     "heading_levels",
     "label_style",
+    "sibling_depth",
     "too_deep_items",
 ]
 
@@ -164,7 +166,7 @@ def build_list_tree(items: Sequence[Block]) -> list[Node]:
     for block in items:
         node = Node(block)
         node.style = label_style(node.label, stack) + _punctuation(block.marker)
-        depth = _sibling_depth(stack, node)
+        depth = sibling_depth(stack, node)
         if depth is None and len(stack) >= MAX_LIST_DEPTH:
             depth, node.too_deep = len(stack) - 1, True
         if depth is not None:
@@ -183,10 +185,32 @@ def _punctuation(marker: str | None) -> str:
     return ")" if marker.endswith(")") else "."
 
 
-def _sibling_depth(stack: Sequence[Node], node: Node) -> int | None:
-    """Index in ``stack`` of the open node ``node`` is a sibling of, or None for a new child."""
+class ListEntry(Protocol):
+    """What ``sibling_depth`` reads of an open list entry: its label style and its block."""
+
+    @property
+    def style(self) -> str: ...
+
+    @property
+    def block(self) -> Block: ...
+
+
+_Entry = TypeVar("_Entry", bound=ListEntry)
+
+
+def sibling_depth(
+    stack: Sequence[_Entry],
+    node: ListEntry,
+    takes_siblings: Callable[[_Entry], bool] = lambda entry: True,
+) -> int | None:
+    """Index in ``stack`` of the open entry ``node`` is a sibling of, or None for a new child.
+
+    Entries for which ``takes_siblings`` is false (a tree's paragraphs) are passed over.
+    """
     for depth in range(len(stack) - 1, -1, -1):
         open_node = stack[depth]
+        if not takes_siblings(open_node):
+            continue
         if node.style == "bullet" or open_node.style == "bullet":
             # Bullets carry no label to match on: indentation decides.
             if open_node.block.indent < node.block.indent - 0.5:

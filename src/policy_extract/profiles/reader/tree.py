@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ...blocks import Block
-from ...outline import Node, label_style
+from ...outline import Node, label_style, sibling_depth
 from .language import GENERAL
 
 __all__ = ["TreeNode", "build_criteria_forest", "walk"]
@@ -70,7 +70,7 @@ def build_criteria_forest(blocks: Sequence[Block]) -> list[TreeNode]:
         node = TreeNode(block)
         if block.kind == "list_item":
             node.style = _style(node, stack)
-            depth = _sibling_depth(stack, node)
+            depth = sibling_depth(stack, node, _is_item)
         else:
             depth = _paragraph_depth(stack, block, blocks[index + 1 :])
         if depth is not None:
@@ -105,21 +105,8 @@ def _as_outline_node(node: TreeNode) -> Node:
     return Node(node.block, style=node.style.strip("()") if node.is_item else "")
 
 
-def _sibling_depth(stack: Sequence[TreeNode], node: TreeNode) -> int | None:
-    """Index of the open node ``node`` is a sibling of, or None when it opens a child level."""
-    for depth in range(len(stack) - 1, -1, -1):
-        open_node = stack[depth]
-        if not open_node.is_item:
-            continue
-        if node.style == "bullet" or open_node.style == "bullet":
-            if open_node.block.indent < node.block.indent - 0.5:
-                return None
-            if open_node.style == node.style and open_node.block.indent <= node.block.indent + 0.5:
-                return depth
-            continue
-        if open_node.style == node.style:
-            return depth
-    return None
+def _is_item(node: TreeNode) -> bool:
+    return node.is_item
 
 
 def _paragraph_depth(stack: list[TreeNode], block: Block, following: Sequence[Block]) -> int | None:
@@ -139,7 +126,7 @@ def _paragraph_depth(stack: list[TreeNode], block: Block, following: Sequence[Bl
         return 0 if stack and not _JOINED.match(block.full_text) else None
     probe = TreeNode(upcoming)
     probe.style = _style(probe, stack)
-    depth = _sibling_depth(stack, probe)
+    depth = sibling_depth(stack, probe, _is_item)
     if depth is not None:
         return depth
     items = [i for i, n in enumerate(stack) if n.is_item]
