@@ -27,7 +27,7 @@ from policy_extract.lint import (
     repeated_phrase,
 )
 from policy_extract.lint import codes as lint_codes
-from policy_extract.model import Hcpcs, Policy, Source
+from policy_extract.model import Hcpcs, Icd10Code, Policy, Product, Source
 from policy_extract.pipeline import extract
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -458,3 +458,35 @@ def test_a_code_listed_twice_for_one_condition_is_a_warning(tmp_path: Path) -> N
     finding = only(findings, "icd10-duplicate")
     assert (finding.severity, finding.location) == ("warning", "line 91")
     assert finding.path == "coverage[1].icd10[1]"
+
+
+# --- Contract v1.1 fields: document coding tables and products ----------------------------------
+
+
+def test_a_document_level_code_no_condition_lists_is_checked(seed_policy: Policy) -> None:
+    policy = seed_policy.model_copy(deep=True)
+    listed = policy.coverage[0].icd10[0].model_copy()
+    policy.icd10 = [listed, Icd10Code(code="D61.99")]
+    finding = only(lint_policy(policy), "icd10-invalid")
+    assert (finding.severity, finding.path) == ("error", "icd10[1]")
+    assert "D61.99" in finding.message
+    # the code a condition lists already is checked there, not a second time
+    assert not [f for f in lint_policy(policy) if f.path == "icd10[0]"]
+
+
+def test_a_document_level_range_running_backwards_is_an_error(seed_policy: Policy) -> None:
+    policy = seed_policy.model_copy(deep=True)
+    policy.icd10 = [Icd10Code(code="M05.9-M05.00", start="M05.9", end="M05.00")]
+    finding = only(lint_policy(policy), "icd10-range-invalid")
+    assert finding.path == "icd10[0]" and "runs backwards" in finding.message
+
+
+def test_malformed_and_unknown_product_hcpcs_are_errors(seed_policy: Policy) -> None:
+    policy = seed_policy.model_copy(deep=True)
+    policy.products = [Product(name="Drug A", hcpcs=["J7504", "J9999", "J750"])]
+    finding = only(lint_policy(policy), "hcpcs-malformed")
+    assert (finding.severity, finding.path) == ("error", "products[0].hcpcs[2]")
+    assert "Drug A" in finding.message
+    unknown = lint_policy(policy, hcpcs_codes=frozenset({"J7504"}))
+    # J7504 is the drug details' code too: checked there, not once more for the product
+    assert [f.path for f in with_code(unknown, "hcpcs-unknown")] == ["products[0].hcpcs[1]"]

@@ -39,6 +39,7 @@ __all__ = [
     "check_hcpcs_unparsed",
     "check_icd10_codes",
     "check_icd10_ranges",
+    "check_product_hcpcs_codes",
     "expand_icd10_range",
     "expand_icd10_ranges",
     "finding_at",
@@ -323,9 +324,14 @@ def _codes_from_csv(text: str) -> set[str] | None:
 
 
 def _icd10_entries(policy: Policy) -> Iterator[tuple[str, Icd10Code]]:
+    """Every condition's codes, then the document's coding-table codes no condition lists."""
     for c, coverage in enumerate(policy.coverage):
         for i, entry in enumerate(coverage.icd10):
             yield f"coverage[{c}].icd10[{i}]", entry
+    per_condition = {entry.code for coverage in policy.coverage for entry in coverage.icd10}
+    for i, entry in enumerate(policy.icd10):
+        if entry.code not in per_condition:
+            yield f"icd10[{i}]", entry
 
 
 def check_icd10_codes(context: LintContext) -> Iterator[Finding]:
@@ -409,6 +415,25 @@ def check_hcpcs_codes(context: LintContext) -> Iterator[Finding]:
             yield finding_at("warning", "hcpcs-description-missing", message, hint, path, span)
 
 
+def check_product_hcpcs_codes(context: LintContext) -> Iterator[Finding]:
+    """Each product's HCPCS codes (drug lists, multi-drug policies): well formed and known.
+    A code the drug details list too is checked there only."""
+    known = context.hcpcs_codes
+    checked = {normalise_hcpcs(hcpcs.code) for hcpcs in context.policy.drug_details.hcpcs}
+    for p, product in enumerate(context.policy.products):
+        for i, written in enumerate(product.hcpcs):
+            path, span, code = f"products[{p}].hcpcs[{i}]", product.span, normalise_hcpcs(written)
+            if code in checked:
+                continue
+            if not is_hcpcs_code(code):
+                message = f"{written!r} ({product.name}) is not a HCPCS Level II code"
+                yield finding_at("error", "hcpcs-malformed", message, "check the code", path, span)
+            elif known is not None and code not in known:
+                message = f"{code} ({product.name}) is not in the HCPCS code list given"
+                hint = "check the code, or use the current quarter's HCPCS file"
+                yield finding_at("error", "hcpcs-unknown", message, hint, path, span)
+
+
 def check_hcpcs_unparsed(context: LintContext) -> Iterator[Finding]:
     """Code-like lines the extractor could not read as HCPCS (``J750: ...``) are malformed codes."""
     for i, item in enumerate(context.policy.unparsed):
@@ -424,5 +449,6 @@ CODE_CHECKS: list[Check] = [
     check_icd10_codes,
     check_icd10_ranges,
     check_hcpcs_codes,
+    check_product_hcpcs_codes,
     check_hcpcs_unparsed,
 ]
