@@ -9,11 +9,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..blocks import Block, Span
-from ..model import Drug, OutlineBlock, OutlineSection, TableCell, Unparsed, Warning
+from ..model import (
+    ConditionCoverage,
+    CriteriaNode,
+    Drug,
+    OutlineBlock,
+    OutlineSection,
+    Period,
+    TableCell,
+    Unparsed,
+    Warning,
+)
 from ..outline import Node, Section
 
 __all__ = [
     "Findings",
+    "authorized_condition",
     "find_urls",
     "flatten_node_text",
     "node_span",
@@ -67,6 +78,21 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     ascii_text = re.sub(r"(?<=\w)'(?=\w)", "", ascii_text)  # "Crohn's" -> "crohns"
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "condition"
+
+
+def authorized_condition(
+    name: str, criteria: CriteriaNode | None, periods: Sequence[Period], span: Span | None
+) -> ConditionCoverage:
+    """An indication of a prior-authorization template: its id from the name, and its own copy
+    of the approval periods printed once for several indications."""
+    return ConditionCoverage(
+        id=slugify(name),
+        condition=name,
+        prior_authorization_required=True,
+        criteria=criteria,
+        coverage_periods=[period.model_copy(deep=True) for period in periods],
+        span=span,
+    )
 
 
 def find_urls(block: Block) -> list[str]:

@@ -23,7 +23,7 @@ from ..blocks import Block, Furniture
 from ..model import ConditionCoverage, CriteriaNode, Period, Policy, Product
 from ..outline import build_list_tree
 from ..phrases.approval import approval_phase, parse_approval
-from ._common import Findings, slugify
+from ._common import Findings, authorized_condition, slugify
 from ._condition_names import named_condition
 from ._criteria_tree import criteria_from_nodes
 from .base import NO_MATCH, Match, Profile
@@ -340,16 +340,8 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
         for part in group.indications:
             name = strip_footnote_marks(part.lead.full_text)
             group_ids[-1].append(slugify(name))
-            policy.coverage.append(
-                ConditionCoverage(
-                    id=slugify(name),
-                    condition=name,
-                    prior_authorization_required=True,
-                    criteria=_part_node(part),
-                    coverage_periods=[p.model_copy(deep=True) for p in periods],
-                    span=part.lead.span,
-                )
-            )
+            indication = authorized_condition(name, _part_node(part), periods, part.lead.span)
+            policy.coverage.append(indication)
     for condition in policy.coverage:
         index = next(i for i, ids in enumerate(group_ids) if condition.id in ids)
         condition.continuation_criteria = _continuation(renewal, index, condition, policy)

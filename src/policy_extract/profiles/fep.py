@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..blocks import Block, Furniture
-from ..model import ConditionCoverage, CriteriaNode, Period, Policy
+from ..model import CriteriaNode, Period, Policy
 from ..outline import build_list_tree
 from ..phrases.approval import Phase, parse_approval
-from ._common import Findings, parse_drug_names, slugify
+from ._common import Findings, authorized_condition, parse_drug_names, slugify
 from ._criteria_tree import criteria_from_nodes
 from .base import NO_MATCH, Match, Profile
 from .generic import find_title
@@ -205,16 +205,8 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
     periods = _limits(blocks)
     for diagnosis in initial.diagnoses:
         name = _name(diagnosis)
-        policy.coverage.append(
-            ConditionCoverage(
-                id=slugify(name),
-                condition=name,
-                prior_authorization_required=True,
-                criteria=_diagnosis_criteria(diagnosis),
-                coverage_periods=[p.model_copy(deep=True) for p in periods],
-                span=diagnosis.head.span,
-            )
-        )
+        criteria = _diagnosis_criteria(diagnosis)
+        policy.coverage.append(authorized_condition(name, criteria, periods, diagnosis.head.span))
     policy.general_criteria = _general(initial)
     _read_renewal(policy, sections.get("continuation", []))
     return policy, findings
