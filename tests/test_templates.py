@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import escape
 
-from conftest import SEED, bsc_fixture_documents, fixture_documents
+from conftest import FIXTURES, SEED, bsc_fixture_documents, fixture_documents
 from policy_extract.errors import PolicyExtractError
 from policy_extract.model import CriteriaNode, Dose, Period, Policy, Quantity, Timing
 from policy_extract.pipeline import extract
@@ -151,6 +152,21 @@ def test_summary_html_shows_policy_text_as_text() -> None:
     page = render_template(policy, "summary.html")
     assert "<script>" not in page
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co") >= 4  # + the nav link
+
+
+@pytest.mark.parametrize("name", ["summary.md", "summary.html"])
+def test_summaries_show_front_matter_general_and_continuation_criteria(name: str) -> None:
+    """Both summaries carry the v1.1 facts a reviewer looks for first, and every criteria tree."""
+    policy = policy_of(FIXTURES / "fep_velmarex.md")
+    assert policy.policy_number and policy.effective_date and policy.general_criteria
+    renewals = [c.continuation_criteria for c in policy.coverage if c.continuation_criteria]
+    assert renewals
+    page = render_template(policy, name)
+    assert policy.policy_number in page and policy.effective_date in page
+    assert "Requirements for every indication" in page and "Continuation criteria" in page
+    shown = (lambda text: str(escape(text))) if name.endswith(".html") else str
+    for node in [policy.general_criteria, *renewals]:
+        assert all(shown(child.text) in page for child in walk(node)[1:])
 
 
 def test_only_the_html_template_escapes() -> None:
