@@ -64,8 +64,9 @@ class Evaluation:
         return any(condition.status == "met" for condition in self.conditions)
 
 
-def evaluate(policy: Policy, answers: Mapping[str, bool]) -> Evaluation:
-    """Decide every condition of ``policy`` from ``answers`` (linkId -> true / false)."""
+def evaluate(policy: Policy, answers: Mapping[str, bool | None]) -> Evaluation:
+    """Decide every condition of ``policy`` from ``answers`` (linkId -> true / false; None or
+    absent: not answered). Every key that names no item is reported, None-valued ones too."""
     results: list[ConditionEvaluation] = []
     known: set[str] = set()
     for condition, prefix in zip(policy.coverage, condition_prefixes(policy), strict=True):
@@ -89,7 +90,7 @@ def _best(phases: list[PhaseEvaluation]) -> Status:
 
 
 def _evaluate_phase(
-    phase: Phase, trees: tuple[LinkedNode, ...], answers: Mapping[str, bool]
+    phase: Phase, trees: tuple[LinkedNode, ...], answers: Mapping[str, bool | None]
 ) -> PhaseEvaluation:
     values = [decide(tree, answers) for tree in trees]
     value = _combine_all(values)
@@ -101,7 +102,7 @@ def _evaluate_phase(
     return PhaseEvaluation(phase, _STATUS[value], tuple(unmet), tuple(missing))
 
 
-def decide(item: LinkedNode, answers: Mapping[str, bool]) -> bool | None:
+def decide(item: LinkedNode, answers: Mapping[str, bool | None]) -> bool | None:
     """True, false or unknown (None) for one node of a linked tree."""
     logic = item.logic
     if logic.kind == "leaf":
@@ -124,14 +125,14 @@ def _combine_all(values: list[bool | None]) -> bool | None:
 
 
 def _collect_open_items(
-    item: LinkedNode, answers: Mapping[str, bool], unmet: list[str], missing: list[str]
+    item: LinkedNode, answers: Mapping[str, bool | None], unmet: list[str], missing: list[str]
 ) -> None:
     """The leaves below a node that is not met: answered false, or not answered. Nodes already
     met are passed over (nothing below them stands in the way)."""
     if decide(item, answers) is True:
         return
     if item.logic.kind == "leaf":
-        (missing if item.link_id not in answers else unmet).append(item.link_id)
+        (missing if answers.get(item.link_id) is None else unmet).append(item.link_id)
         return
     for child in item.children:
         _collect_open_items(child, answers, unmet, missing)

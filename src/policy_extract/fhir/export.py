@@ -10,6 +10,7 @@ conditions gets one Questionnaire for the whole document. Problems that do not s
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -33,7 +34,16 @@ if TYPE_CHECKING:
     from fhir.resources.R4B.bundle import Bundle
     from fhir.resources.R4B.resource import Resource
 
-__all__ = ["FhirExport", "MissingExtraError", "export_policy", "policy_bundle"]
+__all__ = [
+    "FHIR_EXTRA_MISSING",
+    "FhirExport",
+    "MissingExtraError",
+    "export_policy",
+    "fhir_extra_installed",
+    "policy_bundle",
+]
+
+FHIR_EXTRA_MISSING = 'FHIR export needs the fhir extra: pip install "policy-extract[fhir]"'
 
 
 class MissingExtraError(PolicyExtractError):
@@ -77,13 +87,18 @@ def policy_bundle(policy: Policy) -> tuple[Bundle, list[Warning]]:
     return bundle, builder.warnings
 
 
-def _require_extra(policy: Policy) -> None:
+def fhir_extra_installed() -> bool:
+    """True when ``fhir.resources`` can be imported (without importing it)."""
     try:
-        import fhir.resources.R4B  # noqa: F401
-    except ImportError:
+        return importlib.util.find_spec("fhir.resources") is not None
+    except ModuleNotFoundError:  # no ``fhir`` namespace at all
+        return False
+
+
+def _require_extra(policy: Policy) -> None:
+    if not fhir_extra_installed():
         where = policy.source.path if policy.source is not None else None
-        reason = 'FHIR export needs the fhir extra: pip install "policy-extract[fhir]"'
-        raise MissingExtraError(where, reason) from None
+        raise MissingExtraError(where, FHIR_EXTRA_MISSING)
 
 
 class _Builder:
