@@ -61,7 +61,7 @@ class FhirExport:
 def export_policy(policy: Policy) -> FhirExport:
     """``policy`` as Bundle JSON; MissingExtraError without the fhir extra."""
     bundle, warnings = policy_bundle(policy)
-    data = json.loads(bundle.json())
+    data = json.loads(bundle.model_dump_json())
     return FhirExport(json.dumps(data, indent=2, ensure_ascii=False) + "\n", warnings)
 
 
