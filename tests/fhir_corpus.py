@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from conftest import REAL_CORPUS, fixture_documents
-
 from policy_extract.model import Policy
 
 CONSTRAINT_URL = "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint"

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+
 from conftest import FIXTURES, REAL_CORPUS, SEED, run_cli
 from fhir_corpus import (
     FIXTURE_NAMES,
@@ -16,7 +17,6 @@ from fhir_corpus import (
     real_pdf_names,
     walk_items,
 )
-
 from policy_extract.fhir.export import export_policy
 from policy_extract.fhir.link_ids import link_tree
 from policy_extract.model import ConditionCoverage, CriteriaNode, Icd10Code, Policy

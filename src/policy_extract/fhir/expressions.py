@@ -1,6 +1,7 @@
 """FHIRPath for a criteria tree, evaluated on the QuestionnaireResponse (``%resource``).
 
-Each expression is self-contained over the leaves' answers, and three-valued the way
+Each expression is self-contained over the leaves' answers (each reached by its path of
+linkIds from the response's top-level items), and three-valued the way
 ``evaluate`` is: FHIRPath's own ``and`` / ``or`` give "all" and "any" (an unanswered item is the
 empty collection, which those operators treat as unknown); "at least N" counts the true and the
 unanswered children and yields true, false or empty (``{}``).
@@ -13,20 +14,25 @@ from .link_ids import LinkedNode
 __all__ = ["all_of", "answer_of", "node_expression"]
 
 
-def answer_of(link_id: str) -> str:
-    """The boolean answer of the item ``link_id``, wherever it sits in the response."""
-    return f"%resource.repeat(item).where(linkId = {_literal(link_id)}).answer.value"
+def answer_of(item_path: tuple[str, ...]) -> str:
+    """The boolean answer of the item reached through the linkIds ``item_path`` (from a
+    top-level item down): a direct path, so no engine searches the whole response."""
+    steps = "".join(f".item.where(linkId = {_literal(link_id)})" for link_id in item_path)
+    return f"%resource{steps}.answer.value"
 
 
-def node_expression(item: LinkedNode) -> str:
-    """True when the node is met, false when it cannot be, empty while it is undetermined."""
+def node_expression(item: LinkedNode, ancestors: tuple[str, ...] = ()) -> str:
+    """True when the node is met, false when it cannot be, empty while it is undetermined.
+    ``ancestors``: the linkIds above the node's tree root in the Questionnaire (none: the root
+    is a top-level item)."""
+    path = (*ancestors, item.link_id)
     logic = item.logic
     if logic.kind == "leaf":
-        return answer_of(item.link_id)
-    parts = [node_expression(child) for child in item.children]
+        return answer_of(path)
+    parts = [node_expression(child, path) for child in item.children]
     if logic.kind == "all":
         return all_of(parts)
-    if logic.kind == "any" and len(parts) > 0:
+    if logic.kind == "any":
         return " or ".join(f"({part})" for part in parts)
     return _at_least(parts, logic.min_count)
 

@@ -76,7 +76,7 @@ def _criteria_items(phases: list[PhaseTrees]) -> list[QuestionnaireItem]:
     return items
 
 
-def _node_item(item: LinkedNode) -> QuestionnaireItem:
+def _node_item(item: LinkedNode, ancestors: tuple[str, ...] = ()) -> QuestionnaireItem:
     from fhir.resources.R4B.questionnaire import QuestionnaireItem
 
     extensions = _span_extensions(item.node.span)
@@ -88,12 +88,12 @@ def _node_item(item: LinkedNode) -> QuestionnaireItem:
         linkId=item.link_id,
         text=item.node.text or None,
         type="group",
-        extension=[_node_constraint(item), *(extensions or [])],
-        item=[_node_item(child) for child in item.children],
+        extension=[_node_constraint(item, ancestors), *(extensions or [])],
+        item=[_node_item(child, (*ancestors, item.link_id)) for child in item.children],
     )
 
 
-def _node_constraint(item: LinkedNode) -> Extension:
+def _node_constraint(item: LinkedNode, ancestors: tuple[str, ...]) -> Extension:
     logic = item.logic
     human = {
         "all": "All of the following are met",
@@ -103,7 +103,7 @@ def _node_constraint(item: LinkedNode) -> Extension:
     if logic.assumed:
         human += " (the policy does not say how they combine: read as all of them)"
     digest = hashlib.sha256(item.link_id.encode("utf-8")).hexdigest()[:16]
-    return _constraint(f"node-{digest}", human, node_expression(item))
+    return _constraint(f"node-{digest}", human, node_expression(item, ancestors))
 
 
 def _phase_constraint(phase: PhaseTrees) -> Extension:
