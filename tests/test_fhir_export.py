@@ -249,3 +249,19 @@ def test_fhir_command_fails_one_line_per_bad_input(tmp_path: Any) -> None:
     assert len(errors) == 2 and "Traceback" not in result.stderr
     assert not (tmp_path / "broken.fhir.json").exists()
     assert (tmp_path / "atgam.fhir.json").exists()  # the good input is still exported
+
+
+def test_missing_fhir_extra_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from policy_extract.cli import app
+    from policy_extract.fhir import export
+
+    monkeypatch.setattr(export, "fhir_extra_installed", lambda: False)
+    with pytest.raises(export.MissingExtraError, match=r"fhir extra: pip install"):
+        export_policy(policy_named(SEED.name))
+    result = CliRunner().invoke(app, ["convert", str(SEED), "--format", "fhir", "-o", "unused"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        'error: --format fhir: FHIR export needs the fhir extra: pip install "policy-extract[fhir]"'
+    ]
