@@ -62,7 +62,7 @@ class DrugMention(BaseModel):
 
 def clean_drug_name(name: str) -> str:
     """Compatibility characters folded, trademark signs dropped, spaces collapsed."""
-    text = _MARKS.sub("", unicodedata.normalize("NFKC", name))
+    text = unicodedata.normalize("NFKC", _MARKS.sub("", name))
     return " ".join(text.replace("’", "'").split())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+import warnings
 
 __all__ = ["possessive_eponyms"]
 
@@ -14,8 +15,14 @@ _POSSESSIVE_NAME = re.compile(r"\b([A-Z][a-z]{2,})['’]s?\s+(?:disease|syndrome
 
 @functools.cache
 def possessive_eponyms() -> frozenset[str]:
-    """Lowercase names the code set writes with "'s" before disease, syndrome or palsy."""
-    import simple_icd_10_cm as icd
+    """Lowercase names the code set writes with "'s" before disease, syndrome or palsy.
+
+    simple-icd-10-cm 1.5 loads its data with the deprecated ``importlib.resources.read_text``;
+    that DeprecationWarning is the library's business, so it is silenced for the import.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm as icd
 
     names: set[str] = set()
     for code in icd.get_all_codes(with_dots=True):

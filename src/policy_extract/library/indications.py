@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel
 
-from ..model import ConditionCoverage, CriteriaNode, Policy
+from ..model import ConditionCoverage, CriteriaNode, Icd10Code, Policy
 from .eponyms import possessive_eponyms
 
 __all__ = [
@@ -98,7 +98,7 @@ def document_abbreviations(policy: Policy) -> dict[str, str]:
     found: dict[str, str] = {}
     for text in _policy_texts(policy):
         for match in _DEFINITION.finditer(text.translate(_APOSTROPHES)):
-            abbreviation = match.group(2)
+            abbreviation = _singular(match.group(2))
             expansion = _expansion_for(abbreviation, match.group(1))
             if expansion is not None:
                 found.setdefault(abbreviation.upper(), expansion)
@@ -109,23 +109,35 @@ def indication_keys_with_codes(
     condition: ConditionCoverage, abbreviations: Mapping[str, str] | None = None
 ) -> IndicationKey:
     """The condition's key and the ICD-10-CM categories (``"K50"``) of the codes it lists."""
-    categories = {
-        code.split(".")[0].upper()
-        for entry in condition.icd10
-        for code in (entry.code, entry.start, entry.end)
-        if code
-    }
+    categories = sorted({c for entry in condition.icd10 for c in _icd10_categories(entry)})
     return IndicationKey(
         key=indication_key(condition.condition, abbreviations),
-        icd10_categories=sorted(categories),
+        icd10_categories=categories,
     )
+
+
+def _icd10_categories(entry: Icd10Code) -> list[str]:
+    """``"K50.011"`` -> ``["K50"]``; a range ``"M05.00-M06.9"`` -> every category it spans."""
+    first = (entry.start or entry.code).split(".")[0].upper()
+    last = (entry.end or entry.code.split("-")[-1]).split(".")[0].upper()
+    if first[:1] == last[:1] and first[1:].isdigit() and last[1:].isdigit():
+        low, high = sorted((int(first[1:]), int(last[1:])))
+        return [f"{first[0]}{number:02d}" for number in range(low, high + 1)]
+    return sorted({first, last})
 
 
 def _expand_alone(text: str, abbreviations: Mapping[str, str]) -> str | None:
     if not _ALONE.match(text) or text.islower():
         return None
-    upper = text.upper()
+    upper = _singular(text).upper()
     return abbreviations.get(upper) or ABBREVIATIONS.get(upper)
+
+
+def _singular(abbreviation: str) -> str:
+    """``"PPIs"`` -> ``"PPI"``: a lowercase plural "s" after capitals is not a letter of it."""
+    if abbreviation.endswith("s") and sum(c.isupper() for c in abbreviation[:-1]) >= 2:
+        return abbreviation[:-1]
+    return abbreviation
 
 
 def _drop_abbreviation(match: re.Match[str]) -> str:
@@ -144,10 +156,11 @@ def _with_possessive_eponyms(words: list[str]) -> list[str]:
 
 
 def _expansion_for(abbreviation: str, before: str) -> str | None:
-    """The shortest tail of ``before`` whose words spell ``abbreviation``, or None."""
+    """The longest tail of ``before`` (no more words than letters) whose words spell
+    ``abbreviation``, or None: "proton pump inhibitors (PPI)", not "pump inhibitors"."""
     letters = re.sub(r"[^a-z]", "", abbreviation.lower())
     words = re.split(r"[\s-]+", before.strip())
-    for count in range(1, min(len(words), len(letters)) + 1):
+    for count in range(min(len(words), len(letters)), 0, -1):
         tail = words[-count:]
         if tail[0].lower() in _SMALL_WORDS:
             continue

@@ -8,6 +8,7 @@ Every key is derived from the text alone: the same name always gives the same ke
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from ..model import Policy
@@ -19,6 +20,8 @@ from .indications import (
     indication_key,
     indication_keys_with_codes,
 )
+
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|&|/|;|\band\b|\bor\b)\s*", re.IGNORECASE)
 
 __all__ = [
     "ABBREVIATIONS",
@@ -46,7 +49,7 @@ def drug_key(name: str, aliases: Mapping[str, str] | None = None) -> str:
         return mentions[0].drug_key
     slug = drug_slug(cleaned)
     if aliases:
-        for candidate in (slug, *_parenthesised_slugs(cleaned)):
+        for candidate in (slug, *_part_slugs(cleaned)):
             if candidate in aliases:
                 return aliases[candidate]
     return slug or _fallback_slug(cleaned)
@@ -86,9 +89,11 @@ def policy_drug_keys(policy: Policy) -> list[str]:
     return sorted(key for key in keys if key)
 
 
-def _parenthesised_slugs(name: str) -> list[str]:
-    inner = name[name.find("(") + 1 : name.rfind(")")] if "(" in name and ")" in name else ""
-    return [drug_slug(part) for part in inner.split(",") if part.strip()]
+def _part_slugs(name: str) -> list[str]:
+    """The names a product line lists together: ``"Enoby & Xtrenbo"``, ``"A, B, and C"``,
+    ``"Brand (generic)"`` -> each name's slug."""
+    parts = _LIST_SEPARATOR.split(name.replace("(", ",").replace(")", ","))
+    return [slug for slug in (drug_slug(part) for part in parts) if slug]
 
 
 def _fallback_slug(name: str) -> str:

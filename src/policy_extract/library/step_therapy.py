@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from ..blocks import Span
 from ..model import CriteriaNode
 from ..phrases.criteria import criteria_operator
+from .drug_classes import drug_classes
 from .drug_names import find_drug_mentions
 
 __all__ = ["StepTherapyDrug", "step_therapy_drugs", "step_therapy_phrase"]
@@ -44,18 +45,6 @@ _STEP_PHRASES = (
     r"\btried\b",
 )
 _STEP_PHRASE = re.compile(r"\b(?:" + "|".join(_STEP_PHRASES) + r")", re.IGNORECASE)
-
-# A class of drugs: a few modifier words before a class noun ("a TNF inhibitor", "conventional
-# systemic therapy", "two biologic agents"). Grammar only; the words themselves are kept.
-_CLASS_NOUN = (
-    r"inhibitors?|blockers?|antagonists?|agonists?|modulators?|therapy|therapies|agents?|"
-    r"DMARDs?|biologics?|corticosteroids?|steroids?|immunosuppressants?|immunomodulators?|"
-    r"aminosalicylates?|antibodies|medications?|products?"
-)
-_CLASS = re.compile(r"\b((?:[A-Za-z0-9][\w-]*\s+){0,3}?(?:" + _CLASS_NOUN + r"))\b", re.IGNORECASE)
-_NOT_A_CLASS = re.compile(
-    r"^(?:the\s+)?(?:requested|this|same|other|any|such|study|these|that|prescribed)\b", re.I
-)
 
 
 class StepTherapyDrug(BaseModel):
@@ -114,19 +103,6 @@ def _is_lead_in(node: CriteriaNode) -> bool:
     if not node.children:
         return False
     return node.operator is not None or criteria_operator(node.text)[0] is not None
-
-
-def drug_classes(text: str) -> list[str]:
-    """Drug-class mentions in ``text`` in reading order (``"TNF inhibitor"``)."""
-    found: list[str] = []
-    for match in _CLASS.finditer(text):
-        words = match.group(1).split()
-        while words and words[0].lower() in {"a", "an", "one", "two", "of", "to", "with", "or"}:
-            words = words[1:]
-        mention = " ".join(words)
-        if mention and not _NOT_A_CLASS.match(mention) and mention not in found:
-            found.append(mention)
-    return found
 
 
 def _unique(names: list[str]) -> list[str]:
