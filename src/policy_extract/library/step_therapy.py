@@ -27,7 +27,7 @@ __all__ = ["StepTherapyDrug", "step_therapy_drugs", "step_therapy_phrase"]
 
 # Ordered longest first where one phrase contains another, so the match names the whole phrase.
 _STEP_PHRASES = (
-    r"tried\s+and\s+(?:failed|had\s+an?\s+inadequate\s+response)",
+    r"(?:(?:has|have|had)\s+)?tried\s+and\s+(?:failed|had\s+an?\s+inadequate\s+response)",
     r"history\s+of\s+(?:failure|intolerance|inadequate\s+response)",
     r"(?:after|following)\s+(?:the\s+)?failure\s+of",
     r"(?:trial|trials)\s+(?:and\s+failure\s+)?(?:of|with)",
@@ -44,6 +44,8 @@ _STEP_PHRASES = (
     r"prior\s+(?:treatment|therapy|use)\s+with",
     r"\btried\b",
 )
+_NEGATION_BEFORE = re.compile(r"\b(?:no|not|never|without|nor)\s+(?:\w+\s+){0,2}$", re.I)
+_NEGATION_INSIDE = re.compile(r"\b(?:not|never)\b", re.IGNORECASE)
 _STEP_PHRASE = re.compile(r"\b(?:" + "|".join(_STEP_PHRASES) + r")", re.IGNORECASE)
 
 
@@ -60,9 +62,16 @@ class StepTherapyDrug(BaseModel):
 
 
 def step_therapy_phrase(text: str) -> str | None:
-    """The first step-therapy phrase in ``text`` as printed (``"tried and failed"``), or None."""
-    match = _STEP_PHRASE.search(text)
-    return " ".join(match.group().split()) if match else None
+    """The first step-therapy phrase in ``text`` as printed (``"tried and failed"``), or None.
+
+    A negated phrase is not one: "NO prior therapy with ..." and "has not tried ..." exclude
+    those drugs rather than require them.
+    """
+    for match in _STEP_PHRASE.finditer(text):
+        if not _NEGATION_BEFORE.search(text[max(0, match.start() - 24) : match.start()]):
+            if not _NEGATION_INSIDE.search(match.group()):
+                return " ".join(match.group().split())
+    return None
 
 
 def step_therapy_drugs(node: CriteriaNode) -> list[StepTherapyDrug]:
