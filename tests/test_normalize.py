@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import functools
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REAL_CORPUS
+from conftest import FIXTURES, REAL_CORPUS, ROOT
 from policy_extract.library import drug_names
 from policy_extract.library.drug_names import DrugLibraryMissingError, find_drug_mentions
 from policy_extract.library.normalize import (
@@ -257,3 +258,27 @@ def test_cigna_and_the_fixture_meet_where_names_differ_only_in_form() -> None:
     # printed differently (curly vs straight apostrophe), one key
     assert cigna_names["crohns-disease"] != fixture_names["crohns-disease"]
     assert policy_drug_keys(cigna) == policy_drug_keys(fixture)
+
+
+def _imports_of(path: Path) -> set[str]:
+    """Absolute names of the modules a library module imports (relative imports resolved)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            anchor = ["policy_extract", "library"][: 3 - node.level] if node.level else []
+            found.add(".".join([*anchor, *([node.module] if node.module else [])]))
+    return found
+
+
+def test_the_library_sits_above_the_model_and_below_the_commands() -> None:
+    """library/ uses model, blocks, phrases and errors; never cli, batch, diff or lint."""
+    forbidden = tuple(f"policy_extract.{name}" for name in ("cli", "batch", "diff", "lint"))
+    for path in sorted((ROOT / "src" / "policy_extract" / "library").glob("*.py")):
+        imports = _imports_of(path)
+        assert "policy_extract.model" in imports or path.name in _WITHOUT_MODEL, path.name
+        assert not [name for name in imports if name.startswith(forbidden)], path.name
+
+
+_WITHOUT_MODEL = {"__init__.py", "drug_classes.py", "drug_names.py", "eponyms.py"}

@@ -9,8 +9,13 @@ import pytest
 from conftest import REAL_CORPUS
 from policy_extract.blocks import Span
 from policy_extract.library.drug_classes import drug_classes
-from policy_extract.library.step_therapy import step_therapy_drugs, step_therapy_phrase
-from policy_extract.model import CriteriaNode, Policy
+from policy_extract.library.normalize import policy_drug_aliases
+from policy_extract.library.step_therapy import (
+    step_therapy_drugs,
+    step_therapy_phrase,
+    step_therapy_requirements,
+)
+from policy_extract.model import CriteriaNode, Drug, Policy, Product
 from policy_extract.pipeline import extract
 
 PHRASES: list[tuple[str, str | None]] = [
@@ -122,6 +127,42 @@ def test_drug_classes(text: str, classes: list[str]) -> None:
 def test_a_class_alone_names_no_drug() -> None:
     node = CriteriaNode(text="Patient has tried a bisphosphonate or a TNF inhibitor")
     assert step_therapy_drugs(node) == []
+
+
+def test_class_only_criteria_are_requirements_without_drugs() -> None:
+    tree = CriteriaNode(
+        text="Patient meets ONE of the following:",
+        operator="any",
+        children=[
+            CriteriaNode(text="Patient has tried a TNF inhibitor; OR", span=_span(2)),
+            CriteriaNode(text="Patient has a contraindication to methotrexate", span=_span(3)),
+        ],
+    )
+    found = step_therapy_requirements(tree)
+    assert [(r.phrase, r.classes, [d.drug_key for d in r.drugs], r.span) for r in found] == [
+        ("has tried", ["TNF inhibitor"], [], _span(2)),
+        ("contraindication to", [], ["methotrexate"], _span(3)),
+    ]
+
+
+def test_the_policys_own_brands_are_found_where_the_dictionary_lacks_them() -> None:
+    policy = Policy(
+        drug=Drug(generic_name="denosumab", brand_names=["Prolia"]),
+        products=[
+            Product(
+                name="Jubbonti & Wyost",
+                generic_name="denosumab-bbdz",
+                brand_names=["Jubbonti", "Wyost"],
+            )
+        ],
+    )
+    node = CriteriaNode(text="Patient must have failed Jubbonti or Wyost; AND")
+    assert step_therapy_drugs(node) == []
+    found = step_therapy_drugs(node, policy_drug_aliases(policy))
+    assert [(d.name, d.drug_key) for d in found] == [
+        ("Jubbonti", "denosumab"),
+        ("Wyost", "denosumab"),
+    ]
 
 
 # --- the real corpus ---------------------------------------------------------------------

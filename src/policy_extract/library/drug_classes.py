@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["drug_classes"]
+__all__ = ["drug_classes", "longest_mentions"]
 
 # Nouns that name a class by themselves ("corticosteroids", "biologics").
 _CLASS_NAMES = (
@@ -51,10 +51,20 @@ def drug_classes(text: str) -> list[str]:
         mention = " ".join([*describing, match.group("name") or match.group("head")])
         if mention.lower() not in (name.lower() for name in found):
             found.append(mention)
+    return longest_mentions(found)
+
+
+def longest_mentions(names: list[str]) -> list[str]:
+    """Each name once (case aside), in order, without those a longer name contains
+    (``"calcineurin inhibitors"`` inside ``"topical calcineurin inhibitors"``)."""
+    unique = list({name.lower(): name for name in reversed(names)}.values())[::-1]
     return [
         name
-        for name in found
-        if not any(f" {name.lower()}" in f" {other.lower()}" and name != other for other in found)
+        for name in unique
+        if not any(
+            f" {name.lower()} " in f" {other.lower()} " and len(other) > len(name)
+            for other in unique
+        )
     ]
 
 

@@ -13,7 +13,7 @@ import functools
 import importlib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -96,6 +96,7 @@ def _find_drugs() -> FindDrugs:
 # policy uses for a drug): "generics" is a synonym of oxazepam there.
 _DICTIONARY_ERRATA = frozenset({"generics"})
 
+# (first word, end word, canonical name or key, kind)
 Found = tuple[int, int, str, Literal["drug", "class"]]
 
 
@@ -114,25 +115,43 @@ def _canonical_for_words(words: tuple[str, ...]) -> tuple[Found, ...]:
     return tuple(sorted((start, end, *entry) for (start, end), entry in found.items()))
 
 
-def find_drug_mentions(text: str) -> list[DrugMention]:
+def find_drug_mentions(text: str, aliases: Mapping[str, str] | None = None) -> list[DrugMention]:
     """Every drug (and drug class) the dictionary knows in ``text``, in reading order, each
-    with its generic key.
+    with its generic key; with ``aliases`` (a name's slug -> generic key, the names a policy
+    prints in its own title and product table) also the brands the dictionary lacks.
 
     A biosimilar suffix is stripped before the look-up, so ``"adalimumab-aaty"`` is found even
-    where the dictionary lacks that suffix.
+    where the dictionary lacks that suffix. Mentions never overlap: the earlier one wins.
     """
     spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     words = tuple(strip_biosimilar_suffix(word) for _, _, word in spans)
+    found = [
+        (first, end, drug_slug(canonical), kind)
+        for first, end, canonical, kind in _canonical_for_words(words)
+    ]
+    if aliases:
+        found.extend(_alias_words(words, aliases))
     mentions: list[DrugMention] = []
-    for first, end, canonical, kind in _canonical_for_words(words):
+    taken_until = 0
+    for first, end, key, kind in sorted(found, key=lambda item: (item[0], -item[1])):
+        if first < taken_until:
+            continue
+        taken_until = end
         start_at, end_at = spans[first][0], spans[end - 1][1]
         mentions.append(
             DrugMention(
-                name=text[start_at:end_at],
-                drug_key=drug_slug(canonical),
-                kind=kind,
-                start=start_at,
-                end=end_at,
+                name=text[start_at:end_at], drug_key=key, kind=kind, start=start_at, end=end_at
             )
         )
     return mentions
+
+
+def _alias_words(words: tuple[str, ...], aliases: Mapping[str, str]) -> Iterator[Found]:
+    """(first word, end word, generic key, "drug") for each run of up to three words whose
+    slug is one of the policy's own names."""
+    for first in range(len(words)):
+        for size in (3, 2, 1):
+            end = first + size
+            if end <= len(words) and (slug := drug_slug(" ".join(words[first:end]))) in aliases:
+                yield first, end, aliases[slug], "drug"
+                break

@@ -13,17 +13,23 @@ from them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from pydantic import BaseModel, Field
 
 from ..blocks import Span
 from ..model import CriteriaNode
 from ..phrases.criteria import criteria_operator
-from .drug_classes import drug_classes
+from .drug_classes import drug_classes, longest_mentions
 from .drug_names import find_drug_mentions
 
-__all__ = ["StepTherapyDrug", "step_therapy_drugs", "step_therapy_phrase"]
+__all__ = [
+    "StepTherapyDrug",
+    "StepTherapyRequirement",
+    "step_therapy_drugs",
+    "step_therapy_phrase",
+    "step_therapy_requirements",
+]
 
 # Ordered longest first where one phrase contains another, so the match names the whole phrase.
 _STEP_PHRASES = (
@@ -42,6 +48,7 @@ _STEP_PHRASES = (
     r"(?:has|have|had)\s+(?:previously\s+)?(?:tried|been\s+treated\s+with)",
     r"previously\s+(?:tried|treated\s+with)",
     r"prior\s+(?:treatment|therapy|use)\s+with",
+    r"(?:at\s+least\s+\w+\s+)?prior\s+lines?\s+of",
     r"\btried\b",
 )
 _NEGATION_BEFORE = re.compile(r"\b(?:no|not|never|without|nor)\s+(?:\w+\s+){0,2}$", re.I)
@@ -61,6 +68,17 @@ class StepTherapyDrug(BaseModel):
     classes: list[str] = Field(default_factory=list)
 
 
+class StepTherapyRequirement(BaseModel):
+    """One step-therapy criterion: its phrase, verbatim text and span, the drugs it names and
+    the drug classes it names (a class alone names no drug)."""
+
+    phrase: str
+    text: str
+    span: Span | None = None
+    drugs: list[StepTherapyDrug] = Field(default_factory=list)
+    classes: list[str] = Field(default_factory=list)
+
+
 def step_therapy_phrase(text: str) -> str | None:
     """The first step-therapy phrase in ``text`` as printed (``"tried and failed"``), or None.
 
@@ -68,43 +86,63 @@ def step_therapy_phrase(text: str) -> str | None:
     those drugs rather than require them.
     """
     for match in _STEP_PHRASE.finditer(text):
-        if not _NEGATION_BEFORE.search(text[max(0, match.start() - 24) : match.start()]):
-            if not _NEGATION_INSIDE.search(match.group()):
-                return " ".join(match.group().split())
+        before = text[max(0, match.start() - 24) : match.start()]
+        if not _NEGATION_BEFORE.search(before) and not _NEGATION_INSIDE.search(match.group()):
+            return " ".join(match.group().split())
     return None
 
 
-def step_therapy_drugs(node: CriteriaNode) -> list[StepTherapyDrug]:
-    """Every drug the (sub)tree requires tried first, in tree order; one entry per drug per
-    node (a drug named twice in one criterion counts once)."""
-    return list(_walk(node, inherited=None))
+def step_therapy_drugs(
+    node: CriteriaNode, aliases: Mapping[str, str] | None = None
+) -> list[StepTherapyDrug]:
+    """Every drug the (sub)tree requires tried first, in tree order; one entry per name per
+    node (a name printed twice in one criterion counts once; two brands of one generic are
+    two entries with the same ``drug_key``). ``aliases``: the policy's own brand -> generic
+    names (``normalize.policy_drug_aliases``), for brands the dictionary does not know yet."""
+    return [drug for found in step_therapy_requirements(node, aliases) for drug in found.drugs]
 
 
-def _walk(node: CriteriaNode, inherited: str | None) -> Iterator[StepTherapyDrug]:
+def step_therapy_requirements(
+    node: CriteriaNode, aliases: Mapping[str, str] | None = None
+) -> list[StepTherapyRequirement]:
+    """Each step-therapy criterion of the (sub)tree that names drugs or drug classes, in tree
+    order: "has tried a TNF inhibitor" is one, with a class and no drug."""
+    return list(_walk(node, None, aliases or {}))
+
+
+def _walk(
+    node: CriteriaNode, inherited: str | None, aliases: Mapping[str, str]
+) -> Iterator[StepTherapyRequirement]:
     phrase = step_therapy_phrase(node.text) or inherited
     if phrase is not None:
-        yield from _drugs_of(node, phrase)
+        requirement = _requirement(node, phrase, aliases)
+        if requirement.drugs or requirement.classes:
+            yield requirement
     handed_down = phrase if phrase is not None and _is_lead_in(node) else None
     for child in node.children:
-        yield from _walk(child, handed_down)
+        yield from _walk(child, handed_down, aliases)
 
 
-def _drugs_of(node: CriteriaNode, phrase: str) -> Iterator[StepTherapyDrug]:
-    mentions = find_drug_mentions(node.text)
-    classes = _unique([m.name for m in mentions if m.kind == "class"] + drug_classes(node.text))
-    seen: set[str] = set()
+def _requirement(
+    node: CriteriaNode, phrase: str, aliases: Mapping[str, str]
+) -> StepTherapyRequirement:
+    mentions = find_drug_mentions(node.text, aliases)
+    named = [m.name for m in mentions if m.kind == "class"]
+    classes = longest_mentions(named + drug_classes(node.text))
+    drugs: dict[str, StepTherapyDrug] = {}
     for mention in mentions:
-        if mention.kind != "drug" or mention.drug_key in seen:
-            continue
-        seen.add(mention.drug_key)
-        yield StepTherapyDrug(
-            name=mention.name,
-            drug_key=mention.drug_key,
-            phrase=phrase,
-            text=node.text,
-            span=node.span,
-            classes=classes,
-        )
+        if mention.kind == "drug" and mention.name.lower() not in drugs:
+            drugs[mention.name.lower()] = StepTherapyDrug(
+                name=mention.name,
+                drug_key=mention.drug_key,
+                phrase=phrase,
+                text=node.text,
+                span=node.span,
+                classes=classes,
+            )
+    return StepTherapyRequirement(
+        phrase=phrase, text=node.text, span=node.span, drugs=list(drugs.values()), classes=classes
+    )
 
 
 def _is_lead_in(node: CriteriaNode) -> bool:
@@ -112,11 +150,3 @@ def _is_lead_in(node: CriteriaNode) -> bool:
     if not node.children:
         return False
     return node.operator is not None or criteria_operator(node.text)[0] is not None
-
-
-def _unique(names: list[str]) -> list[str]:
-    """First of each name, case aside, in order."""
-    kept: dict[str, str] = {}
-    for name in names:
-        kept.setdefault(name.lower(), name)
-    return list(kept.values())
