@@ -69,7 +69,9 @@ def test_layouts(workdir: Path) -> list[Path]:
 
 def report(path: Path, show: int) -> bool:
     found = list(differences(engine_json(path, "pdfminer"), engine_json(path, "pdfium")))
-    verdict = "same" if not found else f"DIFF ({len(found)} paths)"
+    boxes = sum(1 for where, _, _ in found if ".bbox[" in where)
+    verdict = "same" if not found else f"DIFF ({len(found)} paths, {boxes} of them bbox digits)"
+    found.sort(key=lambda item: ".bbox[" in item[0])  # other differences first
     print(f"{path.name[:60]:<60} {verdict}", flush=True)
     for where, old, new in found[:show]:
         print(f"    {where}\n      pdfminer: {_short(old)}\n      pdfium:   {_short(new)}")
