@@ -179,3 +179,20 @@ def test_pdfium_engine_finds_the_ruled_table_pdfminer_finds(tmp_path: Path) -> N
 
     assert tables("pdfium") == tables("pdfminer")
     assert tables("pdfium") == [[header, *rows[0], *rows[1]]]
+
+
+def test_pdfium_reads_symbol_font_glyphs_that_pdfminer_misreads(tmp_path: Path) -> None:
+    """A Symbol-font "≥" (no Descent in the standard metrics) used to fail the pdfium engine
+    with "PDF is damaged"; pdfium decodes it, where pdfminer reads it as "‡"."""
+    path = tmp_path / "symbol.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=LETTER)
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(72, 700, "Patient is")
+    pdf.setFont("Symbol", 11)
+    pdf.drawString(122, 700, "\u2265")
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(132, 700, "18 years of age")
+    pdf.showPage()
+    pdf.save()
+    assert load_pdf(path, "pdfium").lines == ["Patient is ≥ 18 years of age"]
+    assert load_pdf(path, "pdfminer").lines == ["Patient is ‡ 18 years of age"]

@@ -185,7 +185,9 @@ def _descent_correction(font: Any, fontname: str, size: float) -> float:
     pdfium_descent = ctypes.c_float()
     if not raw.FPDFFont_GetDescent(font, ctypes.c_float(size), pdfium_descent):
         return 0.0
-    return float(FONT_METRICS[fontname][0]["Descent"]) * size / 1000 - pdfium_descent.value  # type: ignore[arg-type]
+    # pdfminer reads a missing Descent (Symbol, ZapfDingbats) as 0
+    descent = float(FONT_METRICS[fontname][0].get("Descent", 0))  # type: ignore[arg-type]
+    return descent * size / 1000 - pdfium_descent.value
 
 
 def _quarter(a: float, b: float) -> int:
