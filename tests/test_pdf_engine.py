@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen import canvas
 
 from conftest import REAL_CORPUS, SEED, without_provenance
-from pdfbuild import build_policy_pdf
+from pdfbuild import build_policy_pdf, build_table_pdf
 from policy_extract.errors import LoadError
 from policy_extract.loaders._pdf_chars import read_page_chars
 from policy_extract.loaders._pdf_lines import WORD_OPTIONS
@@ -163,3 +163,36 @@ def test_page_box_follows_pdfplumber_for_an_offset_mediabox(tmp_path: Path) -> N
     assert [w["text"] for w in words] == [w["text"] for w in expected]
     assert words[0]["x0"] == pytest.approx(expected[0]["x0"], abs=0.5)
     assert words[0]["top"] == pytest.approx(expected[0]["top"], abs=0.5)
+
+
+def test_pdfium_engine_finds_the_ruled_table_pdfminer_finds(tmp_path: Path) -> None:
+    """Table finding opens pdfplumber's page where the page paints rulings, whatever engine."""
+    path = tmp_path / "codes.pdf"
+    header = ["HCPCS Code", "Description"]
+    rows = [[["J0585", "Injection, onabotulinumtoxinA, 1 unit"]], [["J0587", "Myobloc"]]]
+    intro = ["Botulinum toxin drug policy: coverage criteria"]
+    build_table_pdf(path, intro, header, rows, [90, 230])
+
+    def tables(engine: str) -> list[list[list[str]]]:
+        found = [b for b in load_pdf(path, engine).blocks if b.kind == "table"]
+        return [[[cell.text for cell in row] for row in block.rows or []] for block in found]
+
+    assert tables("pdfium") == tables("pdfminer")
+    assert tables("pdfium") == [[header, *rows[0], *rows[1]]]
+
+
+def test_pdfium_reads_symbol_font_glyphs_that_pdfminer_misreads(tmp_path: Path) -> None:
+    """A Symbol-font "≥" (no Descent in the standard metrics) used to fail the pdfium engine
+    with "PDF is damaged"; pdfium decodes it, where pdfminer reads it as "‡"."""
+    path = tmp_path / "symbol.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=LETTER)
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(72, 700, "Patient is")
+    pdf.setFont("Symbol", 11)
+    pdf.drawString(122, 700, "\u2265")
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(132, 700, "18 years of age")
+    pdf.showPage()
+    pdf.save()
+    assert load_pdf(path, "pdfium").lines == ["Patient is ≥ 18 years of age"]
+    assert load_pdf(path, "pdfminer").lines == ["Patient is ‡ 18 years of age"]

@@ -8,7 +8,8 @@ faster than pdfminer. Each character becomes the record pdfplumber would make of
   (pdfium uses the font's ascent there);
 * coordinates are pdfplumber's (top-left origin of the mediabox, ``doctop`` the sum of the
   heights of the pages before);
-* line breaks pdfium generates are dropped; the spaces it generates stay (pdfium replaces the
+* line breaks pdfium generates are dropped, and so are characters without text (U+0000,
+  pdfminer's ``(cid:0)``); the spaces it generates stay (pdfium replaces the
   document's own space characters with generated ones); its end-of-line hyphen code is ``-``;
 * a page whose characters mostly run rotated is read in the frame where they are upright, as
   ``_pdf_chars`` does (pdfium's coordinates ignore ``/Rotate``: the frame follows the glyphs).
@@ -136,13 +137,15 @@ def _glyphs(textpage: Any) -> list[_Glyph]:
     buffer = ctypes.create_string_buffer((count + 1) * 2)
     raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
     text = buffer.raw[: count * 2].decode("utf-16-le", errors="replace")
+    if "\x00" in text:  # GetText skips U+0000 characters: every later one would shift by one
+        text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
     box = raw.FS_RECTF()
     loose_box = raw.FPDFText_GetLooseCharBox
     styles: dict[int | None, _Style] = {}
     glyphs: list[_Glyph] = []
     for index, char in enumerate(text):
-        if char in _LINE_BREAKS and raw.FPDFText_IsGenerated(textpage, index):
-            continue
+        if char == "\x00" or (char in _LINE_BREAKS and raw.FPDFText_IsGenerated(textpage, index)):
+            continue  # no text (pdfminer's "(cid:0)"), or a line break pdfium made up
         if char in _HYPHEN_MARKS and raw.FPDFText_IsHyphen(textpage, index):
             char = "-"
         handle = _TEXT_OBJECT_ADDRESS(textpage, index)
@@ -185,7 +188,9 @@ def _descent_correction(font: Any, fontname: str, size: float) -> float:
     pdfium_descent = ctypes.c_float()
     if not raw.FPDFFont_GetDescent(font, ctypes.c_float(size), pdfium_descent):
         return 0.0
-    return float(FONT_METRICS[fontname][0]["Descent"]) * size / 1000 - pdfium_descent.value  # type: ignore[arg-type]
+    # pdfminer reads a missing Descent (Symbol, ZapfDingbats) as 0
+    descent = float(FONT_METRICS[fontname][0].get("Descent", 0))  # type: ignore[arg-type]
+    return descent * size / 1000 - pdfium_descent.value
 
 
 def _quarter(a: float, b: float) -> int:

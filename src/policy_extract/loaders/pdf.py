@@ -185,10 +185,7 @@ def _page_chars(path: Path, data: bytes, engine: str) -> Iterator[tuple[PageChar
         warnings.simplefilter("ignore")  # pdfminer warns about the damage it repairs
         try:
             if engine == "pdfium":
-                from ._pdf_pdfium import read_pdfium_pages
-
-                # No pdfplumber page: the pdfium engine finds no ruled tables.
-                yield from ((chars, None) for chars in read_pdfium_pages(data))
+                yield from _pdfium_page_chars(data)
                 return
             with pdfplumber.open(io.BytesIO(data)) as pdf:
                 for page in pdf.pages:
@@ -199,6 +196,20 @@ def _page_chars(path: Path, data: bytes, engine: str) -> Iterator[tuple[PageChar
                     page.close()  # drop the page's cached objects: memory stays flat
         except Exception as exc:  # pdfminer raises many unrelated types on damaged files
             raise LoadError(path, _describe_failure(exc)) from None
+
+
+def _pdfium_page_chars(data: bytes) -> Iterator[tuple[PageChars, Any]]:
+    """pdfium's characters; pdfplumber's page (for table finding) only where paths are painted."""
+    from ._pdf_pdfium import read_pdfium_pages
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:  # opening reads no page content
+        for index, chars in enumerate(read_pdfium_pages(data)):
+            if not chars.has_paths or chars.rotated:
+                yield chars, None
+                continue
+            page = pdf.pages[index]
+            yield chars, page
+            page.close()
 
 
 def _describe_failure(exc: Exception) -> str:
