@@ -72,15 +72,23 @@ def timed(engine: Engine, source: Path, out: Path) -> tuple[float, float]:
     return wall, time.process_time() - cpu
 
 
+# How the pool ran at each step: (label, order, documents a busy worker holds, workers write).
+VARIANTS = (
+    ("folder order", in_folder_order, 1, False),
+    ("largest first", engines.largest_first, 1, False),
+    ("largest first, small sent ahead, workers write", engines.largest_first, engines._AHEAD, True),
+)
+
+
 def jobs_ratio(name: str, source: Path, out: Path, repeat: int = 1) -> None:
-    """--jobs 2 over --jobs 1, before (folder order) and now (largest first), median of runs."""
-    largest_first = engines.largest_first
-    for label, order in (("folder order", in_folder_order), ("largest first", largest_first)):
-        engines.largest_first = order  # the order the pool hands jobs out in
+    """--jobs 2 over --jobs 1 for each step of VARIANTS, median of interleaved runs."""
+    largest_first, ahead = engines.largest_first, engines._AHEAD
+    for label, order, holds, write in VARIANTS:
+        engines.largest_first, engines._AHEAD = order, holds  # how the pool hands jobs out
         ones, twos, ratios = [], [], []
         for _ in range(repeat):  # interleaved, so a busy spell on a shared machine hits both
-            ones.append(timed(LocalPoolEngine(1), source, out))
-            twos.append(timed(LocalPoolEngine(2), source, out))
+            ones.append(timed(LocalPoolEngine(1, write_on_workers=write), source, out))
+            twos.append(timed(LocalPoolEngine(2, write_on_workers=write), source, out))
             ratios.append(ones[-1][0] / twos[-1][0])
         one, two = statistics.median(w for w, _ in ones), statistics.median(w for w, _ in twos)
         cpu_one, cpu_two = (statistics.median(c for _, c in runs) for runs in (ones, twos))
@@ -89,7 +97,7 @@ def jobs_ratio(name: str, source: Path, out: Path, repeat: int = 1) -> None:
             f" ({label}; median of {repeat}: {', '.join(f'x{r:.2f}' for r in ratios)}; parent CPU"
             f" {cpu_one:.2f} s / {cpu_two:.2f} s)"
         )
-    engines.largest_first = largest_first
+    engines.largest_first, engines._AHEAD = largest_first, ahead
     in_process = statistics.median(timed(InProcessEngine(), source, out)[0] for _ in range(repeat))
     print(f"{name}: --jobs 1 in this process (as the CLI runs it) {in_process:.1f} s")
     print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -26,6 +26,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
@@ -33,6 +34,7 @@ from typing import Any, Protocol
 from .jobs import Job
 from .scheduling import estimated_cost, largest_first
 from .worker import ConversionResult, Options, convert_one
+from .writing import write_outputs
 
 __all__ = [
     "FAULT_HOOK",
@@ -92,8 +94,11 @@ class LocalPoolEngine:
     for a round trip; each document still has its own time limit and its own failure.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, *, write_on_workers: bool = False) -> None:
         self.workers = max(1, workers)
+        self.write_on_workers = write_on_workers  # each worker writes its outputs (same disk)
+        _forkserver()
+        forkserver.ensure_running()  # its imports overlap the caller's work until results()
 
     def results(
         self, jobs: Sequence[Job], options: Options, on_start: OnStart | None = None
@@ -104,7 +109,8 @@ class LocalPoolEngine:
         try:
             while pending or any(worker.queue for worker in pool):
                 size = min(self.workers, len(jobs))
-                _assign(pool, pending, _Handout(size, costs, options, on_start))
+                handout = _Handout(size, costs, options, on_start, self.write_on_workers)
+                _assign(pool, pending, handout)
                 yield from _collect(pool, pending, options, on_start)
         finally:
             _stop_all(pool)
@@ -116,6 +122,7 @@ class _Handout:
     costs: dict[Job, int]
     options: Options
     on_start: OnStart | None
+    write_on_workers: bool
 
 
 # Documents estimated below this cost (text-byte equivalents, ``scheduling``) are "small": a busy
@@ -132,7 +139,7 @@ def _assign(pool: list[_Worker], pending: deque[Job], handout: _Handout) -> None
         _retire(pool, dead)  # died while idle (the OOM killer): no job of its to blame
     idle = sum(1 for w in pool if not w.queue)
     for _ in range(min(handout.size - len(pool), len(pending) - idle)):
-        pool.append(_start_worker(handout.options))
+        pool.append(_start_worker(handout.options, handout.write_on_workers))
     batches: dict[_Worker, list[Job]] = {w: [] for w in pool}
     handed = True
     while pending and handed:
@@ -242,11 +249,16 @@ def _grace(timeout: float) -> float:
     return min(5.0, max(1.0, timeout))
 
 
-def _start_worker(options: Options) -> _Worker:
+def _forkserver() -> Any:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["policy_extract.pipeline", "policy_extract.render.json"])
+    return context
+
+
+def _start_worker(options: Options, write: bool = False) -> _Worker:
+    context = _forkserver()
     parent_end, child_end = context.Pipe()
-    process = context.Process(target=_serve, args=(child_end, options), daemon=True)
+    process = context.Process(target=_serve, args=(child_end, options, write), daemon=True)
     process.start()
     child_end.close()
     return _Worker(process, parent_end)
@@ -292,9 +304,10 @@ def _is_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _serve(connection: Connection, options: Options) -> None:
+def _serve(connection: Connection, options: Options, write: bool = False) -> None:
     """A worker's life: convert the jobs it is sent, in order, until the parent closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, _exit_on_terminate)  # unwind: no temporary file left behind
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     while True:
         try:
@@ -302,14 +315,21 @@ def _serve(connection: Connection, options: Options) -> None:
         except (EOFError, OSError, KeyboardInterrupt):
             return
         for job in batch:
-            if not _convert_and_send(connection, job, options):
+            if not _convert_and_send(connection, job, options, write):
                 return
 
 
-def _convert_and_send(connection: Connection, job: Job, options: Options) -> bool:
-    """Convert ``job`` and send its result; False once the parent is gone."""
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _convert_and_send(connection: Connection, job: Job, options: Options, write: bool) -> bool:
+    """Convert ``job`` (and write its outputs when asked) and send its result; False once the
+    parent is gone."""
     inject_test_fault(job)
     result = convert_one(job, options)
+    if write:
+        result = write_outputs(result)  # a failure to write is the document's one-line error
     try:
         connection.send(result)
     except (OSError, ValueError):
