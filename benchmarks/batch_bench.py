@@ -16,6 +16,7 @@ Prints:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -64,11 +65,33 @@ def in_folder_order(jobs: Sequence[Job]) -> list[Job]:
     return list(jobs)
 
 
+WORKER_CPU: list[float] = []  # CPU seconds of each worker stopped, read just before its end
+_stop_workers = engines._stop
+
+
+def _stop_and_count(*workers: Any) -> None:
+    for worker in workers:
+        with contextlib.suppress(OSError, IndexError):
+            fields = Path(f"/proc/{worker.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            WORKER_CPU.append((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+    _stop_workers(*workers)
+
+
+engines._stop = _stop_and_count
+
+
 def timed(engine: Engine, source: Path, out: Path) -> tuple[float, float]:
     """Wall seconds of one run, and the CPU seconds this (parent) process spent in it."""
     jobs = jobs_of(source, out)
     cpu = time.process_time()
+    WORKER_CPU.clear()
     wall = run(engine, jobs)
+    if WORKER_CPU:
+        print(
+            f"    {type(engine).__name__}({getattr(engine, 'workers', 1)}): wall {wall:.1f} s,"
+            f" parent CPU {time.process_time() - cpu:.2f} s, worker CPU"
+            f" {' + '.join(f'{c:.1f}' for c in WORKER_CPU)} s"
+        )
     return wall, time.process_time() - cpu
 
 
@@ -80,10 +103,11 @@ VARIANTS = (
 )
 
 
-def jobs_ratio(name: str, source: Path, out: Path, repeat: int = 1) -> None:
-    """--jobs 2 over --jobs 1 for each step of VARIANTS, median of interleaved runs."""
+def jobs_ratio(name: str, source: Path, out: Path, repeat: int = 1, steps: str = "") -> None:
+    """--jobs 2 over --jobs 1 for each step of VARIANTS (``steps``: "0,2" some), median of runs."""
     largest_first, ahead = engines.largest_first, engines._AHEAD
-    for label, order, holds, write in VARIANTS:
+    chosen = [VARIANTS[int(n)] for n in steps.split(",")] if steps else VARIANTS
+    for label, order, holds, write in chosen:
         engines.largest_first, engines._AHEAD = order, holds  # how the pool hands jobs out
         ones, twos, ratios = [], [], []
         for _ in range(repeat):  # interleaved, so a busy spell on a shared machine hits both
@@ -98,6 +122,8 @@ def jobs_ratio(name: str, source: Path, out: Path, repeat: int = 1) -> None:
             f" {cpu_one:.2f} s / {cpu_two:.2f} s)"
         )
     engines.largest_first, engines._AHEAD = largest_first, ahead
+    if steps:
+        return
     in_process = statistics.median(timed(InProcessEngine(), source, out)[0] for _ in range(repeat))
     print(f"{name}: --jobs 1 in this process (as the CLI runs it) {in_process:.1f} s")
     print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -152,15 +178,17 @@ def main() -> None:
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--only-many", action="store_true", help="only the --many run")
     parser.add_argument("--repeat", type=int, default=1, help="interleaved runs per ratio")
+    parser.add_argument("--steps", default="", help='steps of VARIANTS to run ("0,2"), else all')
+    parser.add_argument("--skip-real", action="store_true", help="not the real PDFs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         workdir = Path(temporary)
         small = small_policies(workdir / "small", args.small)
-        batches = [(f"{args.small} small Markdown files", small)]
-        if REAL.is_dir():
+        batches = [(f"{args.small} small Markdown files", small)] if args.small else []
+        if REAL.is_dir() and not args.skip_real:
             batches.insert(0, (f"{len(list(REAL.glob('*.pdf')))} real PDFs", REAL))
         for name, source in [] if args.only_many else batches:
-            jobs_ratio(name, source, workdir / "out", args.repeat)
+            jobs_ratio(name, source, workdir / "out", args.repeat, args.steps)
         if args.skip_dask:
             return
         import distributed

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_batch_scale import run_convert, small_policies
 
 from policy_extract.batch import Job
 from policy_extract.batch.engines import _AHEAD, _SMALL_COST, _takes
+from test_batch_scale import run_convert, small_policies
 
 SMALL, LARGE = _SMALL_COST - 1, _SMALL_COST
 
@@ -65,3 +65,16 @@ def test_documents_sent_ahead_of_a_stuck_one_are_converted_once_each(tmp_path: P
     others = sorted(p.name for p in source.iterdir() if p.name != "a_stuck.md")
     assert [Path(label).name for label in _converted_lines(result.stdout)] == others
     assert len(list(out.glob("*.json"))) == len(others)
+
+
+def test_a_worker_that_cannot_write_fails_that_document_in_one_line(tmp_path: Path) -> None:
+    source = small_policies(tmp_path / "in", 6)
+    out = tmp_path / "out"
+    (out / "policy0002.json").mkdir(parents=True)  # a folder where the output file goes
+    result = run_convert(str(source), "-o", str(out), "--jobs", "2")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "policy0002.json: is a folder" in errors[0], errors
+    assert "Traceback" not in result.stderr and result.returncode == 1
+    written = sorted(p.name for p in out.glob("*.json") if p.is_file())
+    assert written == [f"policy{n:04d}.json" for n in range(6) if n != 2]
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no temporary file
