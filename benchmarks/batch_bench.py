@@ -1,10 +1,12 @@
 """Batch speed: local pool scheduling and the Dask engine, as ratios taken in the same run.
 
-    .venv/bin/python benchmarks/batch_bench.py [--small N] [--many N] [--skip-dask]
+    .venv/bin/python benchmarks/batch_bench.py [--small N] [--many N] [--skip-dask] [--repeat N]
 
 Prints:
 - ``--jobs 2`` over ``--jobs 1`` wall time on the real PDFs (../shared/corpus/real) and on N small
-  Markdown files, with jobs handed out in folder order (before) and largest first (now);
+  Markdown files, with jobs handed out in folder order (before) and largest first (now); with
+  ``--repeat N`` the runs are interleaved (jobs 1, jobs 2, jobs 1, ...) and the median ratio is
+  given, with the parent's CPU seconds and the in-process ``--jobs 1`` the CLI uses;
 - the local pool (2 workers) against a 2-worker Dask ``LocalCluster`` on the same batches: the
   ratio, and Dask's overhead per document (cluster start-up reported apart);
 - with ``--many N``: N copies through a 2-worker ``LocalCluster``, with the client's and the
@@ -14,7 +16,10 @@ Prints:
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -29,6 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from policy_extract.batch import (  # noqa: E402
     DaskEngine,
     Engine,
+    InProcessEngine,
     Job,
     LocalPoolEngine,
     Options,
@@ -59,15 +65,68 @@ def in_folder_order(jobs: Sequence[Job]) -> list[Job]:
     return list(jobs)
 
 
-def jobs_ratio(name: str, source: Path, out: Path) -> None:
-    """--jobs 2 over --jobs 1, before (folder order) and now (largest first)."""
-    largest_first = engines.largest_first
-    for label, order in (("folder order", in_folder_order), ("largest first", largest_first)):
-        engines.largest_first = order  # the order the pool hands jobs out in
-        one = run(LocalPoolEngine(1), jobs_of(source, out))
-        two = run(LocalPoolEngine(2), jobs_of(source, out))
-        print(f"{name}: --jobs 1 {one:.1f} s, --jobs 2 {two:.1f} s: x{one / two:.2f} ({label})")
-    engines.largest_first = largest_first
+WORKER_CPU: list[float] = []  # CPU seconds of each worker stopped, read just before its end
+_stop_workers = engines._stop
+
+
+def _stop_and_count(*workers: Any) -> None:
+    for worker in workers:
+        with contextlib.suppress(OSError, IndexError):
+            fields = Path(f"/proc/{worker.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            WORKER_CPU.append((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+    _stop_workers(*workers)
+
+
+engines._stop = _stop_and_count
+
+
+def timed(engine: Engine, source: Path, out: Path) -> tuple[float, float]:
+    """Wall seconds of one run, and the CPU seconds this (parent) process spent in it."""
+    jobs = jobs_of(source, out)
+    cpu = time.process_time()
+    WORKER_CPU.clear()
+    wall = run(engine, jobs)
+    if WORKER_CPU:
+        print(
+            f"    {type(engine).__name__}({getattr(engine, 'workers', 1)}): wall {wall:.1f} s,"
+            f" parent CPU {time.process_time() - cpu:.2f} s, worker CPU"
+            f" {' + '.join(f'{c:.1f}' for c in WORKER_CPU)} s"
+        )
+    return wall, time.process_time() - cpu
+
+
+# How the pool ran at each step: (label, order, documents a busy worker holds, workers write).
+VARIANTS = (
+    ("folder order", in_folder_order, 1, False),
+    ("largest first", engines.largest_first, 1, False),
+    ("largest first, small sent ahead, workers write", engines.largest_first, engines._AHEAD, True),
+)
+
+
+def jobs_ratio(name: str, source: Path, out: Path, repeat: int = 1, steps: str = "") -> None:
+    """--jobs 2 over --jobs 1 for each step of VARIANTS (``steps``: "0,2" some), median of runs."""
+    largest_first, ahead = engines.largest_first, engines._AHEAD
+    chosen = [VARIANTS[int(n)] for n in steps.split(",")] if steps else VARIANTS
+    for label, order, holds, write in chosen:
+        engines.largest_first, engines._AHEAD = order, holds  # how the pool hands jobs out
+        ones, twos, ratios = [], [], []
+        for _ in range(repeat):  # interleaved, so a busy spell on a shared machine hits both
+            ones.append(timed(LocalPoolEngine(1, write_on_workers=write), source, out))
+            twos.append(timed(LocalPoolEngine(2, write_on_workers=write), source, out))
+            ratios.append(ones[-1][0] / twos[-1][0])
+        one, two = statistics.median(w for w, _ in ones), statistics.median(w for w, _ in twos)
+        cpu_one, cpu_two = (statistics.median(c for _, c in runs) for runs in (ones, twos))
+        print(
+            f"{name}: --jobs 1 {one:.1f} s, --jobs 2 {two:.1f} s: x{statistics.median(ratios):.2f}"
+            f" ({label}; median of {repeat}: {', '.join(f'x{r:.2f}' for r in ratios)}; parent CPU"
+            f" {cpu_one:.2f} s / {cpu_two:.2f} s)"
+        )
+    engines.largest_first, engines._AHEAD = largest_first, ahead
+    if steps:
+        return
+    in_process = statistics.median(timed(InProcessEngine(), source, out)[0] for _ in range(repeat))
+    print(f"{name}: --jobs 1 in this process (as the CLI runs it) {in_process:.1f} s")
+    print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def dask_against_pool(name: str, source: Path, out: Path, address: str) -> None:
@@ -118,15 +177,18 @@ def main() -> None:
     parser.add_argument("--many", type=int, default=0, help="copies for the long Dask run")
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--only-many", action="store_true", help="only the --many run")
+    parser.add_argument("--repeat", type=int, default=1, help="interleaved runs per ratio")
+    parser.add_argument("--steps", default="", help='steps of VARIANTS to run ("0,2"), else all')
+    parser.add_argument("--skip-real", action="store_true", help="not the real PDFs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         workdir = Path(temporary)
         small = small_policies(workdir / "small", args.small)
-        batches = [(f"{args.small} small Markdown files", small)]
-        if REAL.is_dir():
+        batches = [(f"{args.small} small Markdown files", small)] if args.small else []
+        if REAL.is_dir() and not args.skip_real:
             batches.insert(0, (f"{len(list(REAL.glob('*.pdf')))} real PDFs", REAL))
         for name, source in [] if args.only_many else batches:
-            jobs_ratio(name, source, workdir / "out")
+            jobs_ratio(name, source, workdir / "out", args.repeat, args.steps)
         if args.skip_dask:
             return
         import distributed

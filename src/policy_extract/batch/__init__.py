@@ -71,10 +71,14 @@ __all__ = [
 def choose_engine(
     jobs: int, workers: int, cluster: str | None = None, *, write_on_workers: bool = False
 ) -> Engine:
-    """The engine for ``jobs`` documents: a Dask cluster when named, else local processes."""
+    """The engine for ``jobs`` documents: a Dask cluster when named, else local processes.
+
+    Local workers write their own outputs (the same disk): the writing runs on every core, and
+    the parent only reports.
+    """
     if cluster:
         return DaskEngine(cluster, workers, write_on_workers=write_on_workers)
-    return LocalPoolEngine(workers) if jobs > 1 else InProcessEngine()
+    return LocalPoolEngine(workers, write_on_workers=True) if jobs > 1 else InProcessEngine()
 
 
 def convert_many(

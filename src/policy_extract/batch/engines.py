@@ -24,15 +24,17 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
 from .jobs import Job
-from .scheduling import largest_first
+from .scheduling import estimated_cost, largest_first
 from .worker import ConversionResult, Options, convert_one
+from .writing import write_outputs
 
 __all__ = [
     "FAULT_HOOK",
@@ -75,76 +77,136 @@ class InProcessEngine:
 class _Worker:
     process: BaseProcess
     connection: Connection
-    job: Job | None = None
-    started: float = 0.0
+    queue: deque[Job] = field(default_factory=deque)  # sent, not answered; the first is running
+    started: float = 0.0  # when the first job of ``queue`` began
+
+    @property
+    def job(self) -> Job | None:
+        """The job this worker is converting now."""
+        return self.queue[0] if self.queue else None
 
 
 class LocalPoolEngine:
     """Up to ``workers`` processes on this machine, each converting one job at a time.
 
-    Jobs are handed out largest first (``scheduling``), results yielded as they finish.
+    Jobs are handed out largest first (``scheduling``), results yielded as they finish. A worker
+    busy with small documents is sent the next few small ones ahead (``_ahead``), so it never waits
+    for a round trip; each document still has its own time limit and its own failure.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, *, write_on_workers: bool = False) -> None:
         self.workers = max(1, workers)
+        self.write_on_workers = write_on_workers  # each worker writes its outputs (same disk)
+        _forkserver()
+        forkserver.ensure_running()  # its imports overlap the caller's work until results()
 
     def results(
         self, jobs: Sequence[Job], options: Options, on_start: OnStart | None = None
     ) -> Generator[ConversionResult, None, None]:
         pending = deque(largest_first(jobs))
+        costs = {job: estimated_cost(job) for job in jobs}
         pool: list[_Worker] = []
         try:
-            while pending or any(worker.job for worker in pool):
-                _assign(pool, pending, min(self.workers, len(jobs)), options, on_start)
-                yield from _collect(pool, options)
+            while pending or any(worker.queue for worker in pool):
+                size = min(self.workers, len(jobs))
+                handout = _Handout(size, costs, options, on_start, self.write_on_workers)
+                _assign(pool, pending, handout)
+                yield from _collect(pool, pending, options, on_start)
         finally:
             _stop_all(pool)
 
 
-def _assign(
-    pool: list[_Worker],
-    pending: deque[Job],
-    size: int,
-    options: Options,
-    on_start: OnStart | None,
-) -> None:
-    """Give each idle worker (starting workers up to ``size``) the next pending job."""
-    for dead in [w for w in pool if w.job is None and not w.process.is_alive()]:
+@dataclass(frozen=True, slots=True)
+class _Handout:
+    size: int  # workers wanted
+    costs: dict[Job, int]
+    options: Options
+    on_start: OnStart | None
+    write_on_workers: bool
+
+
+# Documents estimated below this cost (text-byte equivalents, ``scheduling``) are "small": a busy
+# worker is sent up to _AHEAD of them ahead. A large one is only ever given to an idle worker, so
+# no document waits behind a long one while another worker idles.
+_SMALL_COST = 16 * 1024
+_AHEAD = 8
+
+
+def _assign(pool: list[_Worker], pending: deque[Job], handout: _Handout) -> None:
+    """Hand ``pending`` out one job a round to the workers holding least (starting workers up to
+    ``size``), so a short batch is shared out rather than sent ahead to the first worker."""
+    for dead in [w for w in pool if not w.queue and not w.process.is_alive()]:
         _retire(pool, dead)  # died while idle (the OOM killer): no job of its to blame
-    while pending:
-        idle = next((w for w in pool if w.job is None), None)
-        if idle is None:
-            if len(pool) >= size:
-                return
-            idle = _start_worker(options)
-            pool.append(idle)
-        idle.job, idle.started = pending.popleft(), time.monotonic()
-        with suppress(OSError):  # a worker already dead is reported by its sentinel
-            idle.connection.send(idle.job)
+    idle = sum(1 for w in pool if not w.queue)
+    for _ in range(min(handout.size - len(pool), len(pending) - idle)):
+        pool.append(_start_worker(handout.options, handout.write_on_workers))
+    batches: dict[_Worker, list[Job]] = {w: [] for w in pool}
+    handed = True
+    while pending and handed:
+        handed = False
+        for worker in sorted(pool, key=lambda w: len(w.queue) + len(batches[w])):
+            held = [*worker.queue, *batches[worker]]
+            if pending and _takes(held, pending[0], handout.costs):
+                batches[worker].append(pending.popleft())
+                handed = True
+    for worker, batch in batches.items():
+        _send(worker, batch, handout.on_start)
+
+
+def _takes(held: list[Job], job: Job, costs: dict[Job, int]) -> bool:
+    """Whether a worker holding ``held`` is given ``job`` now: always when idle; ahead of its
+    current work only when everything it would hold is small."""
+    if not held:
+        return True
+    small = all(costs.get(j, 0) < _SMALL_COST for j in (*held, job))
+    return small and len(held) < _AHEAD
+
+
+def _send(worker: _Worker, batch: list[Job], on_start: OnStart | None) -> None:
+    """Send ``batch`` to ``worker`` in one message; an idle worker starts its first job now."""
+    if not batch:
+        return
+    if not worker.queue:
+        worker.started = time.monotonic()
         if on_start:
-            on_start(idle.job)
+            on_start(batch[0])
+    worker.queue.extend(batch)
+    with suppress(OSError):  # a worker already dead is reported by its sentinel
+        worker.connection.send(batch)
 
 
-def _collect(pool: list[_Worker], options: Options) -> Iterator[ConversionResult]:
-    """Wait for the next finished, dead or overdue worker and yield what it gave."""
-    busy = [w for w in pool if w.job is not None]
+def _collect(
+    pool: list[_Worker], pending: deque[Job], options: Options, on_start: OnStart | None
+) -> Iterator[ConversionResult]:
+    """Wait for the next finished, dead or overdue worker and yield what it gave.
+
+    A worker that dies or overruns fails the job it was converting; the jobs sent to it ahead go
+    back to the front of ``pending``, blamed for nothing.
+    """
+    busy = [w for w in pool if w.queue]
     handles: dict[Any, _Worker] = {w.connection: w for w in busy}
     handles.update({w.process.sentinel: w for w in busy})
     ready = wait(list(handles), timeout=_seconds_to_deadline(busy, options))
     for worker in dict.fromkeys(handles[h] for h in ready):
-        job = worker.job
-        assert job is not None
+        job = worker.queue.popleft()
         result = _receive(worker)
         if result is None:  # the worker died: fail its job only, and replace it
             reason = f"worker died ({_exit_status(worker.process)}) while converting this file"
             result = ConversionResult(job, error=f"{job.label}: {reason}")
+            pending.extendleft(reversed(worker.queue))
+            worker.queue.clear()
             _retire(pool, worker)
-        worker.job = None
+        elif worker.queue:
+            worker.started = time.monotonic()
+            if on_start:
+                on_start(worker.queue[0])
         yield result
-    for worker in [w for w in busy if w.job is not None and _overdue(w, options)]:
-        job, worker.job = worker.job, None
+    for worker in [w for w in busy if w in pool and w.queue and _overdue(w, options)]:
+        job = worker.queue.popleft()
+        pending.extendleft(reversed(worker.queue))
+        worker.queue.clear()
         _retire(pool, worker)
-        assert job is not None and options.timeout
+        assert options.timeout
         yield ConversionResult(job, error=f"{job.label}: timed out after {options.timeout:g} s")
 
 
@@ -187,11 +249,16 @@ def _grace(timeout: float) -> float:
     return min(5.0, max(1.0, timeout))
 
 
-def _start_worker(options: Options) -> _Worker:
+def _forkserver() -> Any:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["policy_extract.pipeline", "policy_extract.render.json"])
+    return context
+
+
+def _start_worker(options: Options, write: bool = False) -> _Worker:
+    context = _forkserver()
     parent_end, child_end = context.Pipe()
-    process = context.Process(target=_serve, args=(child_end, options), daemon=True)
+    process = context.Process(target=_serve, args=(child_end, options, write), daemon=True)
     process.start()
     child_end.close()
     return _Worker(process, parent_end)
@@ -237,24 +304,40 @@ def _is_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _serve(connection: Connection, options: Options) -> None:
-    """A worker's life: convert each job it is sent until the parent closes the pipe."""
+def _serve(connection: Connection, options: Options, write: bool = False) -> None:
+    """A worker's life: convert the jobs it is sent, in order, until the parent closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, _exit_on_terminate)  # unwind: no temporary file left behind
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     while True:
         try:
-            job: Job = connection.recv()
+            batch: list[Job] = connection.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        inject_test_fault(job)
-        result = convert_one(job, options)
-        try:
-            connection.send(result)
-        except (OSError, ValueError):
-            return  # the parent is gone
-        except Exception as exc:  # a result that cannot be pickled: still one line, no traceback
-            reason = f"internal error (result not sent: {type(exc).__name__}); please report"
-            connection.send(ConversionResult(job, error=f"{job.label}: {reason}"))
+        for job in batch:
+            if not _convert_and_send(connection, job, options, write):
+                return
+
+
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _convert_and_send(connection: Connection, job: Job, options: Options, write: bool) -> bool:
+    """Convert ``job`` (and write its outputs when asked) and send its result; False once the
+    parent is gone."""
+    inject_test_fault(job)
+    result = convert_one(job, options)
+    if write:
+        result = write_outputs(result)  # a failure to write is the document's one-line error
+    try:
+        connection.send(result)
+    except (OSError, ValueError):
+        return False
+    except Exception as exc:  # a result that cannot be pickled: still one line, no traceback
+        reason = f"internal error (result not sent: {type(exc).__name__}); please report"
+        connection.send(ConversionResult(job, error=f"{job.label}: {reason}"))
+    return True
 
 
 def inject_test_fault(job: Job) -> None:

@@ -27,12 +27,19 @@ def write_outputs(result: ConversionResult) -> ConversionResult:
             write_atomically(path, text)
             written.append(path)
     except PolicyExtractError as exc:
-        for path in written:
-            path.unlink(missing_ok=True)
+        _remove(written)
         result.error = exc.one_line()
+    except BaseException:  # Ctrl-C, a terminated worker: no document half written either
+        _remove(written)
+        raise
     result.outputs = dict.fromkeys(result.outputs, "")
     result.written = True
     return result
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def prepare_output_folder(folder: Path) -> None:
