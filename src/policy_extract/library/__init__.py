@@ -1,0 +1,1 @@
+"""The policy library: many payers' policies indexed and compared like for like."""
