@@ -1,7 +1,7 @@
 """The command line. The only package that prints or exits; everything else raises or returns.
 
 Each module registers its commands on the one Typer ``app`` of ``_app``: ``convert`` (batches),
-``documents`` (render, diff, lint, verify, schema).
+``documents`` (render, diff, lint, verify, schema), ``library`` (index).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import sys
 
 import typer
 
-from . import convert, documents
+from . import convert, documents, library
 from ._app import app
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (convert, documents)  # imported for the commands they register
+_COMMAND_MODULES = (convert, documents, library)  # imported for the commands they register
 
 
 def main() -> None:
