@@ -173,4 +173,3 @@ def _sha256(policy: Policy, json_text: str) -> str:
 
 def _normalised(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
-

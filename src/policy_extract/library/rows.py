@@ -86,11 +86,11 @@ def _insert_products(
                 *span_columns(product.span),
             ),
         )
-        for code in sorted(set(product.hcpcs)):
+        for product_code in sorted(set(product.hcpcs)):
             db.execute(
                 "INSERT INTO hcpcs (version_id, code, product_id, page, line_start, line_end)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (version_id, code.upper(), cursor.lastrowid, *span_columns(product.span)),
+                (version_id, product_code.upper(), cursor.lastrowid, *span_columns(product.span)),
             )
 
 

@@ -117,7 +117,9 @@ def _index_json_file(db: sqlite3.Connection, path: Path) -> IndexResult:
         return IndexResult(label, "error", f"{label}: not a policy JSON ({exc})")
     except PolicyExtractError as exc:
         return IndexResult(label, "error", f"{label}: {exc.reason}")
-    outcome = index_policy(db, policy, text, source_path=policy.source.path if policy.source else "")
+    outcome = index_policy(
+        db, policy, text, source_path=policy.source.path if policy.source else ""
+    )
     return IndexResult(label, outcome.outcome)
 
 
