@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Literal
 
 from ..model import Policy
-from .normalize import drug_key, policy_drug_aliases
-from .rows import insert_version_rows
+from .normalize import policy_drug_aliases
+from .rows import insert_version_rows, remembered_drug_key
 from .store import LibraryError, open_library
 
 __all__ = ["IndexOutcome", "index_policy", "policy_identity", "rebuild_library"]
@@ -61,6 +61,7 @@ def index_policy(
         policy_id = _upsert_policy(connection, policy)
         version_id = _insert_version(connection, policy, json_text, policy_id, sha256, source_path)
         insert_version_rows(connection, version_id, policy, policy_drug_aliases(policy))
+        _mark_current(connection, policy_id)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
@@ -113,7 +114,7 @@ def _database_files(path: Path) -> list[Path]:
 def _upsert_policy(connection: sqlite3.Connection, policy: Policy) -> int:
     identity = policy_identity(policy)
     generic = policy.drug.generic_name
-    key = drug_key(generic, policy_drug_aliases(policy)) if generic else None
+    key = remembered_drug_key(generic, policy_drug_aliases(policy)) if generic else None
     values = (policy.payer, policy.policy_number, policy.title, generic, key)
     row = connection.execute("SELECT id FROM policies WHERE identity = ?", (identity,)).fetchone()
     if row is None:
@@ -162,6 +163,16 @@ def _insert_version(
         ),
     )
     return int(cursor.lastrowid or 0)
+
+
+def _mark_current(connection: sqlite3.Connection, policy_id: int) -> None:
+    """versions.is_current: 1 on the policy's latest version only."""
+    connection.execute(
+        "UPDATE versions SET is_current = (id = (SELECT id FROM versions WHERE policy_id = :p"
+        " ORDER BY effective_date IS NULL, effective_date DESC, indexed_order DESC LIMIT 1))"
+        " WHERE policy_id = :p",
+        {"p": policy_id},
+    )
 
 
 def _sha256(policy: Policy, json_text: str) -> str:

@@ -6,16 +6,40 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from functools import lru_cache
 
 from ..blocks import Span
 from ..model import ConditionCoverage, CriteriaNode, Icd10Code, Period, Policy, Quantity
 from .normalize import drug_key, indication_key
-from .step_therapy import step_therapy_drugs
+from .step_therapy import StepTherapyDrug, step_therapy_drugs
 
-__all__ = ["insert_version_rows", "span_columns"]
+__all__ = ["insert_version_rows", "remembered_drug_key", "span_columns"]
 
 Aliases = Mapping[str, str]
 _Where = tuple[int, int | None, str]  # version id, condition id (None: general), phase
+
+
+@lru_cache(maxsize=65536)
+def _cached_drug_key(name: str, aliases: tuple[tuple[str, str], ...]) -> str:
+    return drug_key(name, dict(aliases))
+
+
+@lru_cache(maxsize=65536)
+def _cached_indication_key(name: str) -> str:
+    return indication_key(name)
+
+
+@lru_cache(maxsize=4096)
+def _cached_steps(
+    tree_json: str, aliases: tuple[tuple[str, str], ...]
+) -> tuple[StepTherapyDrug, ...]:
+    root = CriteriaNode.model_validate_json(tree_json)
+    return tuple(step_therapy_drugs(root, dict(aliases)))
+
+
+def remembered_drug_key(name: str, aliases: Aliases) -> str:
+    """drug_key, remembered: a library repeats the same names across thousands of versions."""
+    return _cached_drug_key(name, tuple(sorted(aliases.items())))
 
 
 def span_columns(span: Span | None) -> tuple[int | None, int | None, int | None]:
@@ -72,7 +96,7 @@ def _insert_products(
             (version_id, code.code.upper(), code.description, *span_columns(code.span)),
         )
     for ordinal, product in enumerate(policy.products):
-        key = drug_key(product.generic_name or product.name, aliases)
+        key = remembered_drug_key(product.generic_name or product.name, aliases)
         cursor = db.execute(
             "INSERT INTO products (version_id, ordinal, name, generic_name, drug_key,"
             " brand_names, page, line_start, line_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -111,7 +135,7 @@ def _insert_names(
         db.execute(
             "INSERT INTO drug_names (version_id, name, name_norm, drug_key, kind)"
             " VALUES (?, ?, ?, ?, ?)",
-            (version_id, name, norm, drug_key(name, aliases), kind),
+            (version_id, name, norm, remembered_drug_key(name, aliases), kind),
         )
 
 
@@ -131,7 +155,7 @@ def _insert_condition(
             ordinal,
             condition.id,
             condition.condition,
-            indication_key(condition.condition),
+            _cached_indication_key(condition.condition),
             None if pa is None else int(pa),
             *_quantity(initial),
             *_quantity(continuation),
@@ -163,7 +187,7 @@ def _insert_criteria(
     ids: dict[tuple[str, int | None], int] = {}
     _insert_node(db, where, root, None, ids)
     version_id, condition_id, _phase = where
-    for drug in step_therapy_drugs(root, aliases):
+    for drug in _cached_steps(root.model_dump_json(), tuple(sorted(aliases.items()))):
         line = drug.span.line_start if drug.span else None
         node_id = ids.get((drug.text, line)) or ids[(root.text, _line(root))]
         db.execute(

@@ -35,18 +35,17 @@ CREATE TABLE IF NOT EXISTS versions (
     format TEXT,                   -- source.format: pdf | markdown | text
     profile TEXT,                  -- the payer profile that read it
     json TEXT NOT NULL,            -- the whole Policy JSON (contract 1.x); the index's only input
-    indexed_order INTEGER NOT NULL -- 1, 2, 3 ... in the order versions were added
+    indexed_order INTEGER NOT NULL, -- 1, 2, 3 ... in the order versions were added
+    is_current INTEGER NOT NULL DEFAULT 0 -- 1 for the policy's latest version (see current_versions)
 );
 CREATE INDEX IF NOT EXISTS versions_policy ON versions (policy_id, effective_date);
+CREATE INDEX IF NOT EXISTS versions_current ON versions (is_current, id);
 
--- The latest version of each policy (greatest effective date, then latest indexed): "who covers
--- X now" reads this.
+-- The latest version of each policy (greatest effective date, then latest indexed; a version
+-- without a date only when none has one): "who covers X now" reads this. index keeps
+-- versions.is_current up to date in the same transaction, so the view is an index lookup.
 CREATE VIEW IF NOT EXISTS current_versions AS
-SELECT v.* FROM versions AS v
-WHERE v.id = (
-    SELECT v2.id FROM versions AS v2 WHERE v2.policy_id = v.policy_id
-    ORDER BY v2.effective_date IS NULL, v2.effective_date DESC, v2.indexed_order DESC LIMIT 1
-);
+SELECT * FROM versions WHERE is_current = 1;
 
 -- Drug products a version covers (products[]; a single-drug policy has one row from drug).
 CREATE TABLE IF NOT EXISTS products (
