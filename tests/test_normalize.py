@@ -10,7 +10,11 @@ import pytest
 
 from conftest import FIXTURES, REAL_CORPUS, ROOT
 from policy_extract.library import drug_names
-from policy_extract.library.drug_names import DrugLibraryMissingError, find_drug_mentions
+from policy_extract.library.drug_names import (
+    DrugLibraryMissingError,
+    drug_dictionary_release,
+    find_drug_mentions,
+)
 from policy_extract.library.normalize import (
     ABBREVIATIONS,
     document_abbreviations,
@@ -107,6 +111,10 @@ def test_find_drug_mentions_tells_drugs_from_classes() -> None:
     ]
     first = find_drug_mentions(text)[0]
     assert text[first.start : first.end] == "methotrexate"
+
+
+def test_the_dictionary_release_is_named() -> None:
+    assert drug_dictionary_release().startswith("drug-named-entity-recognition 2.")
 
 
 def test_missing_drug_library_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -282,3 +290,14 @@ def test_the_library_sits_above_the_model_and_below_the_commands() -> None:
 
 
 _WITHOUT_MODEL = {"__init__.py", "drug_classes.py", "drug_names.py", "eponyms.py"}
+
+
+def test_library_modules_export_what_they_name() -> None:
+    import importlib
+
+    for path in sorted((ROOT / "src" / "policy_extract" / "library").glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        module = importlib.import_module(f"policy_extract.library.{path.stem}")
+        assert module.__all__ == sorted(module.__all__), path.name
+        assert all(hasattr(module, name) for name in module.__all__), path.name

@@ -25,7 +25,12 @@ __all__ = [
 ]
 
 SUFFIXES = (".pdf", ".md", ".markdown", ".txt")
-FORMAT_SUFFIXES = {"json": ".json", "md": ".summary.md", "html": ".summary.html"}
+FORMAT_SUFFIXES = {
+    "json": ".json",
+    "md": ".summary.md",
+    "html": ".summary.html",
+    "fhir": ".fhir.json",
+}
 _OWN_OUTPUTS = (".summary.md", ".summary.html")
 
 

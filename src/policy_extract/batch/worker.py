@@ -158,6 +158,12 @@ def _convert(job: Job, options: Options) -> ConversionResult:
 
             outputs[f".summary.{fmt}"] = render_template(policy, f"summary.{fmt}")
     warnings = [_warning_line(w) for w in policy.warnings]
+    if "fhir" in options.formats:
+        from ..fhir.export import export_policy
+
+        exported = export_policy(policy)
+        outputs[".fhir.json"] = exported.text
+        warnings += [_warning_line(w) for w in exported.warnings]
     if options.strict and warnings:
         more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
         error = f"{job.label}: --strict fails it on warning {warnings[0]}{more}"

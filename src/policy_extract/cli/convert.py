@@ -22,9 +22,14 @@ if TYPE_CHECKING:
 
 def _parse_formats(formats: str) -> list[str]:
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    unknown = sorted(set(wanted) - {"json", "md", "html"})
+    unknown = sorted(set(wanted) - {"json", "md", "html", "fhir"})
     if unknown:
-        fail(f"unknown --format {', '.join(unknown)}; choose from json, md, html", 2)
+        fail(f"unknown --format {', '.join(unknown)}; choose from json, md, html, fhir", 2)
+    if "fhir" in wanted:
+        from ..fhir.export import FHIR_EXTRA_MISSING, fhir_extra_installed
+
+        if not fhir_extra_installed():
+            fail(f"--format fhir: {FHIR_EXTRA_MISSING}", 2)
     return wanted
 
 
@@ -35,7 +40,7 @@ def convert(
         "output"
     ),
     formats: Annotated[
-        str, typer.Option("--format", help="Comma-separated: json, md, html.")
+        str, typer.Option("--format", help="Comma-separated: json, md, html, fhir.")
     ] = "json",
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")
@@ -84,7 +89,7 @@ def convert(
         ),
     ] = False,
 ) -> None:
-    """Convert policies to OUTPUT/<name>.json (and summaries with --format json,md,html)."""
+    """Convert policies to OUTPUT/<name>.json (summaries, FHIR with --format json,md,html,fhir)."""
     from ..batch import (
         BatchReport,
         Line,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.metadata
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -24,6 +25,7 @@ __all__ = [
     "DrugLibraryMissingError",
     "DrugMention",
     "clean_drug_name",
+    "drug_dictionary_release",
     "drug_slug",
     "find_drug_mentions",
     "strip_biosimilar_suffix",
@@ -37,6 +39,8 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 _PARENTHESISED = re.compile(r"\s*\([^()]*\)")
 _MARKS = re.compile(r"[®™©℠*]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+
+_DISTRIBUTION = "drug-named-entity-recognition"
 
 FindDrugs = Callable[..., list[tuple[dict[str, Any], int, int]]]
 
@@ -58,6 +62,15 @@ class DrugMention(BaseModel):
     kind: Literal["drug", "class"]
     start: int
     end: int
+
+
+def drug_dictionary_release() -> str:
+    """The dictionary in use, for a library's metadata: keys may change when it changes
+    (``"drug-named-entity-recognition 2.0.9"``)."""
+    try:
+        return f"{_DISTRIBUTION} {importlib.metadata.version(_DISTRIBUTION)}"
+    except importlib.metadata.PackageNotFoundError:
+        return f"{_DISTRIBUTION} (not installed)"
 
 
 def clean_drug_name(name: str) -> str:

@@ -21,6 +21,7 @@ from ._common import (
     outline_from_sections,
     parse_drug_names,
 )
+from ._drug_names import drug_from_document
 from ._fields import read_front_matter
 from ._payers import find_payer
 from .base import Match, Profile
@@ -85,6 +86,8 @@ def read_base_policy(
         policy.drug = parse_drug_names(policy.title)  # "Dupixent (dupilumab)"
     policy.references = _references(sections)
     policy.drug_details.hcpcs = _hcpcs_codes(blocks)
+    if policy.drug.generic_name is None:
+        policy.drug = drug_from_document(policy.title, blocks, policy.drug_details.hcpcs)
     policy.review_history.last_annual_review = _review_date(blocks)
     payer = find_payer(blocks, furniture)
     if payer is not None:

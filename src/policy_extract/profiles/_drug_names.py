@@ -1,0 +1,81 @@
+"""The policy's drug when its title does not name it as ``"Brand (generic)"``.
+
+Titles of many templates give one name ("Spinraza", "Ocrevus", "Denosumab:") or none at all
+(the payer's banner). Two places in the document say which drug that is, by their grammar:
+
+- a ``"Brand (generic)"`` / ``"generic (Brand)"`` pair in the text whose one side is a word of
+  the title ("Spinraza (nusinersen)" under a title "Spinraza");
+- the HCPCS Level II descriptions, which CMS writes ``"Injection, <generic>, <amount>"``: when
+  every such description names one generic (biosimilar suffixes such as "-dyyb" aside), that is
+  the policy's drug. Descriptions of several drugs (a class policy) name none.
+
+Nothing is guessed: with neither, the drug stays empty.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..blocks import Block
+from ..model import Drug, Hcpcs
+
+__all__ = ["drug_from_document"]
+
+_SEARCHED_BLOCKS = 120  # the drug is named near the start: description, title box, codes
+# "Name (inside)": the word before the parenthesis (a trade mark allowed) and what it holds.
+_PAIR = re.compile(r"(?P<outer>\b[A-Za-z][\w-]*)\s*[®™]?\s*\((?P<inner>[^()]{2,80})\)")
+# A generic name: one to three lower-case words ("nusinersen", "lisocabtagene maraleucel").
+_GENERIC = re.compile(r"^[a-z][a-z-]+(?:\s[a-z][a-z-]+){0,2}$")
+_BRAND = re.compile(r"^[A-Z][A-Za-z-]+(?:\s[A-Z][A-Za-z-]+)?[®™]?$")
+_FORM = re.compile(
+    r"(?:\s(?:intravenous|subcutaneous|intramuscular|intravitreal|intrathecal|oral|topical"
+    r"|infusion|injection|for|solution|suspension))+$"
+)
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
+_INJECTION = re.compile(r"^\s*injection,\s*(?P<name>[A-Za-z][A-Za-z-]*[A-Za-z])\s*[,(]", re.I)
+_BIOSIMILAR_SUFFIX = re.compile(r"-[a-z]{4}$")
+
+
+def drug_from_document(title: str | None, blocks: Sequence[Block], hcpcs: Sequence[Hcpcs]) -> Drug:
+    """The drug named by a title-word pair in the text, else by the HCPCS descriptions."""
+    words = {word.lower() for word in _TITLE_WORD.findall(title or "")}
+    if words:
+        for block in blocks[:_SEARCHED_BLOCKS]:
+            drug = _pair_naming(block.full_text, words)
+            if drug is not None:
+                return drug
+    generic = _generic_of_codes(hcpcs)
+    return Drug(generic_name=generic) if generic else Drug()
+
+
+def _pair_naming(text: str, title_words: set[str]) -> Drug | None:
+    """The first ``"Brand (generic)"`` or ``"generic (Brand)"`` of ``text`` with the brand, or the
+    generic whole, a word of the title. Generic names are written in lower case, brands
+    capitalised: two capitalised names ("Commercial (Employer Group)") are no drug."""
+    for match in _PAIR.finditer(text):
+        outer = match.group("outer")
+        inner = match.group("inner").strip()
+        if not (outer.lower() in title_words or inner.lower() in title_words):
+            continue
+        if _GENERIC.match(inner) and outer[:1].isupper():
+            # "ocrelizumab intravenous infusion": the route and form are the qualifier
+            form = _FORM.search(inner)
+            generic = inner[: form.start()] if form else inner
+            qualifier = form.group(0).strip() if form else None
+            return Drug(generic_name=generic, brand_names=[outer], qualifier=qualifier)
+        brands = [name.strip() for name in inner.split(",")]
+        if _GENERIC.match(outer) and all(_BRAND.match(brand) for brand in brands):
+            return Drug(generic_name=outer, brand_names=brands)
+    return None
+
+
+def _generic_of_codes(hcpcs: Sequence[Hcpcs]) -> str | None:
+    """The one generic name every "Injection, <generic>, ..." description shares, or None."""
+    names = [m.group("name") for code in hcpcs if (m := _INJECTION.match(code.description or ""))]
+    bases = {_BIOSIMILAR_SUFFIX.sub("", name.lower()) for name in names}
+    if len(bases) != 1:
+        return None
+    base = bases.pop()
+    # As printed where a description names it bare ("abobotulinumtoxinA"), else the stem.
+    return next((name for name in names if name.lower() == base), base)

@@ -1,0 +1,96 @@
+"""The policy's drug when the title does not name it "Brand (generic)": from a title-word pair in
+the text, else from the HCPCS descriptions; never guessed."""
+
+from __future__ import annotations
+
+import pytest
+
+from policy_extract.blocks import Block, Span
+from policy_extract.model import Drug, Hcpcs
+from policy_extract.profiles._drug_names import drug_from_document
+
+
+def paragraphs(*texts: str) -> list[Block]:
+    return [
+        Block(kind="paragraph", text=text, span=Span(line_start=n, line_end=n))
+        for n, text in enumerate(texts, start=1)
+    ]
+
+
+def codes(*descriptions: str) -> list[Hcpcs]:
+    return [Hcpcs(code=f"J{n:04d}", description=d, text=d) for n, d in enumerate(descriptions)]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "drug"),
+    [
+        (
+            "Spinraza",
+            "Spinraza (nusinersen) is an antisense oligonucleotide.",
+            ("nusinersen", "Spinraza", None),
+        ),
+        (
+            "Breyanzi",
+            "Breyanzi® (lisocabtagene maraleucel)",
+            ("lisocabtagene maraleucel", "Breyanzi", None),
+        ),
+        (
+            "Ocrevus",
+            "Ocrevus (ocrelizumab intravenous infusion) is indicated for",
+            ("ocrelizumab", "Ocrevus", "intravenous infusion"),
+        ),
+        (
+            "Nusinersen",
+            "Treatment with nusinersen (Spinraza) requires",
+            ("nusinersen", "Spinraza", None),
+        ),
+    ],
+)
+def test_a_pair_naming_a_title_word_gives_brand_and_generic(
+    title: str, text: str, drug: tuple[str, str, str | None]
+) -> None:
+    found = drug_from_document(title, paragraphs("Some other text.", text), [])
+    assert (found.generic_name, *found.brand_names, found.qualifier) == drug
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Priority Health Commercial Plans", "Commercial (Employer Group) members"),  # no drug
+        ("Spinraza", "Other Drug (otherumab) is not the title's drug"),
+        ("Spinraza", "Spinraza (see section 3, dosing and administration, for details)"),
+    ],
+)
+def test_pairs_that_are_not_the_titles_drug_name_nothing(title: str, text: str) -> None:
+    assert drug_from_document(title, paragraphs(text), []) == Drug()
+
+
+def test_hcpcs_descriptions_of_one_drug_and_its_biosimilars_name_the_generic() -> None:
+    hcpcs = codes(
+        "Injection, infliximab, excludes biosimilar, 10 mg",
+        "Injection, infliximab-dyyb, biosimilar, (Inflectra), 10 mg",
+        "Unclassified biologics",
+    )
+    assert drug_from_document("Infliximab Intravenous", [], hcpcs) == Drug(
+        generic_name="infliximab"
+    )
+
+
+def test_biosimilars_alone_name_the_stem_and_the_bare_name_keeps_its_case() -> None:
+    only_biosimilars = codes("Injection, denosumab-bbdz (jubbonti/wyost), biosimilar, 1 mg")
+    assert drug_from_document(None, [], only_biosimilars).generic_name == "denosumab"
+    bare = codes("Injection, abobotulinumtoxinA, 5 units")
+    assert drug_from_document(None, [], bare).generic_name == "abobotulinumtoxinA"
+
+
+def test_hcpcs_descriptions_of_several_drugs_name_none() -> None:
+    hcpcs = codes(
+        "Injection, onabotulinumtoxinA, 1 unit", "Injection, rimabotulinumtoxinB, 100 units"
+    )
+    assert drug_from_document("Botulinum Toxins", [], hcpcs) == Drug()
+
+
+def test_a_title_pair_wins_over_the_codes() -> None:
+    hcpcs = codes("Injection, nusinersen, 0.1 mg")
+    found = drug_from_document("Spinraza", paragraphs("Spinraza (nusinersen)"), hcpcs)
+    assert found.brand_names == ["Spinraza"]
