@@ -31,10 +31,11 @@ from policy_extract.model import Policy  # noqa: E402
 
 QUERIES: dict[str, str] = {
     "covers drug by name": (
-        "SELECT DISTINCT p.payer, p.policy_number, v.title, c.name FROM drug_names n"
-        " JOIN current_versions v ON v.id = n.version_id JOIN policies p ON p.id = v.policy_id"
-        " LEFT JOIN conditions c ON c.version_id = v.id"
-        " WHERE n.name_norm = :name OR n.drug_key = :name"
+        "SELECT p.payer, p.policy_number, v.title, (SELECT group_concat(c.name, '; ')"
+        " FROM conditions c WHERE c.version_id = v.id) AS indications"
+        " FROM current_versions v JOIN policies p ON p.id = v.policy_id"
+        " WHERE v.id IN (SELECT version_id FROM drug_names"
+        " WHERE name_norm = :name OR drug_key = :name)"
     ),
     "covers HCPCS code": (
         "SELECT DISTINCT p.payer, p.policy_number, v.title FROM hcpcs h"
