@@ -1,7 +1,8 @@
 """The command line. The only package that prints or exits; everything else raises or returns.
 
 Each module registers its commands on the one Typer ``app`` of ``_app``: ``convert`` (batches),
-``documents`` (render, diff, lint, verify, schema), ``fhir`` (fhir, evaluate).
+``documents`` (render, diff, lint, verify, schema), ``fhir`` (fhir, evaluate),
+``library`` (index).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ import sys
 
 import typer
 
-from . import convert, documents, fhir
+from . import convert, documents, fhir, library
 from ._app import app
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (convert, documents, fhir)  # imported for the commands they register
+_COMMAND_MODULES = (convert, documents, fhir, library)  # imported for the commands they register
 
 
 def main() -> None:
