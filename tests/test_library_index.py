@@ -185,21 +185,13 @@ def test_json_of_another_schema_version_fails_that_file_only(
     assert "Traceback" not in result.stderr
 
 
-_BREYANZI_PAYER = (
-    "the extraction reads the payer as 'Federal Employee Program' in the 2024 PDF and as "
-    "'Blue Cross Blue Shield Association' in the 2025 one, so payer + number differ"
-)
-
-
 @pytest.mark.skipif(not REAL_CORPUS.is_dir(), reason="real payer corpus not present")
 @pytest.mark.parametrize(
     "prefix",
     [
         "cigna_infliximab_iv",
         "bcbsa_fep_spinraza",
-        pytest.param(
-            "bcbsa_fep_breyanzi", marks=pytest.mark.xfail(strict=True, reason=_BREYANZI_PAYER)
-        ),
+        "bcbsa_fep_breyanzi",  # its 2024 version names only the program: one payer still
     ],
 )
 def test_real_corpus_pairs_are_two_versions_of_one_policy(prefix: str, tmp_path: Path) -> None:

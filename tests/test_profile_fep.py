@@ -20,6 +20,21 @@ def test_fixture_is_read_by_the_fep_profile() -> None:
     assert policy.drug.generic_name == "tolcibrutamab" and policy.drug.brand_names == ["Velmarex"]
 
 
+def test_a_version_naming_only_the_program_has_the_associations_payer(tmp_path: Path) -> None:
+    """Some FEP versions print "Federal Employee Program" where others print the Association:
+    both are one payer, so every version of one policy keeps one payer (and one identity)."""
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        "Blue Cross Blue Shield Association", "Federal Employee Program®", 1
+    )
+    assert "Association" not in text
+    source = tmp_path / "fep_program_only.md"
+    source.write_text(text, encoding="utf-8")
+    policy = extract(source)
+    assert policy.source is not None and policy.source.profile == "fep"
+    assert policy.payer == "Blue Cross Blue Shield Association"
+    assert policy.spans["payer"].line_start == 1
+
+
 def test_diagnoses_with_their_own_and_blocks() -> None:
     itp, waiha = extract(FIXTURE).coverage
     assert itp.condition == "Chronic immune thrombocytopenia (ITP)"

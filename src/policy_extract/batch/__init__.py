@@ -69,16 +69,24 @@ __all__ = [
 
 
 def choose_engine(
-    jobs: int, workers: int, cluster: str | None = None, *, write_on_workers: bool = False
+    jobs: int,
+    workers: int,
+    cluster: str | None = None,
+    *,
+    write_on_workers: bool = False,
+    caller_reads_outputs: bool = False,
 ) -> Engine:
     """The engine for ``jobs`` documents: a Dask cluster when named, else local processes.
 
     Local workers write their own outputs (the same disk): the writing runs on every core, and
-    the parent only reports.
+    the parent only reports. A caller that reads each result's outputs itself (``index``, which
+    stores them in its database) has them returned instead.
     """
     if cluster:
         return DaskEngine(cluster, workers, write_on_workers=write_on_workers)
-    return LocalPoolEngine(workers, write_on_workers=True) if jobs > 1 else InProcessEngine()
+    if jobs <= 1:
+        return InProcessEngine()
+    return LocalPoolEngine(workers, write_on_workers=not caller_reads_outputs)
 
 
 def convert_many(

@@ -50,7 +50,8 @@ def index(
         typer.echo(f"error: {problem}", err=True)
         failed += 1
     counts = {"added": 0, "unchanged": 0}
-    engine = choose_engine(len(found.jobs), jobs or os.cpu_count() or 1)
+    workers = jobs or os.cpu_count() or 1
+    engine = choose_engine(len(found.jobs), workers, caller_reads_outputs=True)
     options = Options(timeout=timeout or None)
     try:
         for result in index_sources(connection, found, engine, options):

@@ -30,6 +30,7 @@ from .generic import read_base_policy as read_generic
 __all__ = ["PROFILE"]
 
 NAME = "fep"
+ASSOCIATION = "Blue Cross Blue Shield Association"  # the payer: FEP is the Association's program
 _ASSOCIATION = re.compile(r"Blue\s+Cross\s+(?:and\s+)?Blue\s+Shield\s+Association", re.I)
 _POLICY_NUMBER = re.compile(r"^\s*(?P<number>\d\.\d{2}\.\d{3})\s*$")
 _FEP = re.compile(r"\bFEP\b|Federal\s+Employee\s+Program", re.I)
@@ -189,11 +190,7 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
             policy.policy_number = number.group("number")
             policy.spans["policy_number"] = block.span
             break
-    association = next((b for b in blocks[:60] if _ASSOCIATION.search(b.full_text)), None)
-    if association is not None:
-        found = _ASSOCIATION.search(association.full_text)
-        policy.payer = " ".join(found.group(0).split()) if found else policy.payer
-        policy.spans["payer"] = association.span
+    _read_payer(policy, blocks)
     _read_drug(policy, blocks)
     sections = _requirement_sections(blocks)
     initial = _read_requirements(sections.get("initial", []))
@@ -221,6 +218,22 @@ def _read_renewal(policy: Policy, blocks: Sequence[Block]) -> None:
             condition = policy.coverage[0]
         if condition is not None:
             condition.continuation_criteria = _diagnosis_criteria(diagnosis)
+
+
+def _read_payer(policy: Policy, blocks: Sequence[Block]) -> None:
+    """The Association as page 1 names it. Some versions print only the program's own name
+    ("Federal Employee Program® 750 9th St NW"): the program is the Association's, so that line
+    names the same payer, and every version of one policy keeps one payer."""
+    association = next((b for b in blocks[:60] if _ASSOCIATION.search(b.full_text)), None)
+    if association is not None:
+        found = _ASSOCIATION.search(association.full_text)
+        policy.payer = " ".join(found.group(0).split()) if found else policy.payer
+        policy.spans["payer"] = association.span
+        return
+    program = next((b for b in blocks[:60] if _FEP.search(b.full_text)), None)
+    if program is not None and (program.span.page or 1) == 1:
+        policy.payer = ASSOCIATION
+        policy.spans["payer"] = program.span
 
 
 def _read_drug(policy: Policy, blocks: Sequence[Block]) -> None:
