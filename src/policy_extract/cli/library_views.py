@@ -1,7 +1,8 @@
-"""`coverage`, `compare`: questions asked of the policy library, answered as md/html/csv/json."""
+"""`coverage`, `compare`, `changes`, `serve`: the policy library queried and browsed."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from ._app import app, fail
 DB_OPTION = typer.Option("--db", help="The library database (from 'policy-extract index').")
 FORMAT_OPTION = typer.Option("--format", "-f", help="md | html | csv | json.")
 OUTPUT_OPTION = typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def open_existing(db: Path) -> sqlite3.Connection:
@@ -96,3 +98,58 @@ def compare(
         what = f"{drug!r} for {indication!r}" if indication else repr(drug)
         fail(f"{db}: no current policy covers {what}")
     write_output(render_comparison(found, fmt), output)  # type: ignore[arg-type]
+
+
+@app.command()
+def changes(
+    old_dir: Annotated[
+        Path | None, typer.Argument(help="Folder of the old policies (documents or JSON).")
+    ] = None,
+    new_dir: Annotated[Path | None, typer.Argument(help="Folder of the new policies.")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Compare versions in a library.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="With --db: versions effective on or after.")
+    ] = None,
+    output: Annotated[Path | None, OUTPUT_OPTION] = None,
+) -> None:
+    """New, retired and revised policies: OLD_DIR NEW_DIR, or --db DB --since YYYY-MM-DD."""
+    from ..library.changes import changes_between_folders, changes_since
+    from ..library.views import render_changes
+
+    try:
+        if db is not None:
+            if since is None or not _ISO_DATE.match(since) or old_dir or new_dir:
+                fail("with --db give --since YYYY-MM-DD and no folders", 2)
+            connection = open_existing(db)
+            try:
+                report = changes_since(connection, str(db), since)
+            finally:
+                connection.close()
+        elif old_dir is None or new_dir is None:
+            fail("give OLD_DIR NEW_DIR, or --db DB --since YYYY-MM-DD", 2)
+        else:
+            report = changes_between_folders(old_dir, new_dir)
+    except PolicyExtractError as exc:
+        fail(exc.one_line())
+    write_output(render_changes(report), output)
+
+
+@app.command()
+def serve(
+    db: Annotated[Path, DB_OPTION] = Path("library.sqlite"),
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8001,
+) -> None:
+    """Browse the library in Datasette (facets, canned queries); needs the 'serve' extra."""
+    from ..library.serve import datasette_metadata
+
+    open_existing(db).close()
+    try:
+        import uvicorn
+        from datasette.app import Datasette
+    except ImportError:
+        fail("serve needs Datasette: pip install 'policy-extract[serve]'")
+    metadata = datasette_metadata(db.stem)
+    datasette = Datasette([str(db)], metadata=metadata, immutables=[])
+    typer.echo(f"serving {db} on http://{host}:{port}/", err=True)
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")

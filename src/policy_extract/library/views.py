@@ -10,9 +10,10 @@ import io
 import json
 from typing import Any, Literal
 
+from .changes import ChangeReport
 from .queries import CompareCell, Comparison, Coverage
 
-__all__ = ["ViewFormat", "render_comparison", "render_coverage"]
+__all__ = ["ViewFormat", "render_changes", "render_comparison", "render_coverage"]
 
 ViewFormat = Literal["md", "html", "csv", "json"]
 
@@ -195,4 +196,32 @@ def _comparison_md(comparison: Comparison, title: str) -> str:
             facts += [_indented(line) for line in cell.criteria]
             cells.append("\n".join([*facts, f"({cell.source.label()})"]))
         lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_changes(report: ChangeReport) -> str:
+    """The change report as Markdown: new, retired, then revised policies with their top
+    changes, newest first."""
+    lines = ["# Policy changes", ""]
+    lines.append(
+        f"{len(report.new)} new, {len(report.retired)} retired, {len(report.revised)} revised, "
+        f"{report.unchanged} unchanged"
+    )
+    for heading, entries in (("New", report.new), ("Retired", report.retired)):
+        if entries:
+            lines += ["", f"## {heading}", ""]
+            lines += [f"- {e.label} ({e.effective_date or 'no date'}): {e.source}" for e in entries]
+    if report.revised:
+        lines += ["", "## Revised"]
+    for item in report.revised:
+        dates = f"{item.old.effective_date or '?'} -> {item.new.effective_date or '?'}"
+        counts = ", ".join(f"{count} {impact}" for impact, count in item.counts.items())
+        lines += [
+            "",
+            f"### {item.new.label} ({dates})",
+            "",
+            f"{item.old.source} -> {item.new.source}",
+        ]
+        lines += ["", f"Changes: {counts}", ""]
+        lines += [f"- [{change.impact}] {change.summary}" for change in item.top]
     return "\n".join(lines) + "\n"
