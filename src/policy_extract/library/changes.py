@@ -77,7 +77,7 @@ def revision(old: Policy, new: Policy, old_source: str, new_source: str) -> Revi
     diff = diff_policies(old, new)
     if not diff.changes:
         return None
-    counts = Counter(change.impact for change in diff.changes)
+    counts: Counter[str] = Counter(change.impact for change in diff.changes)
     ranked = sorted(diff.changes, key=lambda c: _IMPACTS.index(c.impact))
     return Revision(
         old=entry(old, old_source),
