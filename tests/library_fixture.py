@@ -1,0 +1,24 @@
+"""A library database built from the fixture policies, shared by the query, changes and serve
+tests (the index function in process: seconds, not a CLI run per document)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import fixture_documents
+
+
+def build_library(db: Path, documents: list[Path] | None = None) -> Path:
+    """``db`` holding every fixture policy (or ``documents``), one version each."""
+    from policy_extract.library import index_policy, open_library
+    from policy_extract.pipeline import extract
+    from policy_extract.render.json import policy_to_json
+
+    connection = open_library(db)
+    try:
+        for path in documents if documents is not None else fixture_documents():
+            policy = extract(path)
+            index_policy(connection, policy, policy_to_json(policy), source_path=str(path))
+    finally:
+        connection.close()
+    return db
