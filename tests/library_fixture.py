@@ -9,15 +9,16 @@ from conftest import fixture_documents
 
 
 def build_library(db: Path, documents: list[Path] | None = None) -> Path:
-    """``db`` holding every fixture policy (or ``documents``), one version each."""
+    """``db`` holding every fixture policy (or ``documents``: files or our JSON), one version
+    each."""
     from policy_extract.library import index_policy, open_library
-    from policy_extract.pipeline import extract
+    from policy_extract.diff import load_for_diff
     from policy_extract.render.json import policy_to_json
 
     connection = open_library(db)
     try:
         for path in documents if documents is not None else fixture_documents():
-            policy = extract(path)
+            policy = load_for_diff(path)  # a document, or our JSON
             index_policy(connection, policy, policy_to_json(policy), source_path=str(path))
     finally:
         connection.close()
