@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REAL_CORPUS, fixture_documents, run_cli
-from library_fixture import build_library
+from library_fixture import build_library, invoke
 
 
 def _json_copy(source: Path, target: Path, **changes: object) -> Path:
@@ -45,7 +45,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_changes_between_folders(folders: tuple[Path, Path]) -> None:
     old, new = folders
-    result = run_cli("changes", str(old), str(new))
+    result = invoke("changes", str(old), str(new))
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "1 new, 1 retired, 1 revised, 1 unchanged" in text
@@ -55,18 +55,18 @@ def test_changes_between_folders(folders: tuple[Path, Path]) -> None:
     revised = text.split("## Revised")[1]
     assert "cigna_zorvimab.json" in revised and "-> 2026-09-01" in revised
     assert "Changes: " in revised and "Office Administration" in revised
-    assert run_cli("changes", str(old), str(new)).stdout == text  # deterministic
+    assert invoke("changes", str(old), str(new)).stdout == text  # deterministic
 
 
 def test_changes_since_in_the_library(folders: tuple[Path, Path], tmp_path: Path) -> None:
     old, new = folders
     db = build_library(tmp_path / "library.sqlite", [fixture_documents()[0]])
     build_library(db, [old / "cigna_zorvimab.json", new / "cigna_zorvimab.json"])
-    result = run_cli("changes", "--db", str(db), "--since", "2026-06-01")
+    result = invoke("changes", "--db", str(db), "--since", "2026-06-01")
     assert result.returncode == 0, result.stderr
     assert "0 new, 0 retired, 1 revised, 0 unchanged" in result.stdout
     assert "Office Administration" in result.stdout
-    everything = run_cli("changes", "--db", str(db), "--since", "1900-01-01")
+    everything = invoke("changes", "--db", str(db), "--since", "1900-01-01")
     assert "2 new, 0 retired, 1 revised" in everything.stdout
 
 
@@ -95,7 +95,7 @@ def test_fep_2024_to_2025_lists_both_revised_policies(tmp_path: Path) -> None:
         folder.mkdir()
         for path in files:
             shutil.copy(path, folder)
-    result = run_cli("changes", str(old), str(new))
+    result = invoke("changes", str(old), str(new))
     assert result.returncode == 0, result.stderr
     assert f"0 new, 0 retired, {len(olds)} revised" in result.stdout
     assert result.stdout.count("### ") == len(olds)

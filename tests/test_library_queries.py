@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REAL_CORPUS, run_cli
-from library_fixture import build_library
+from library_fixture import build_library, invoke
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_coverage_lists_the_plan_and_its_indications(
     library: Path, query: str, expected: str
 ) -> None:
-    result = run_cli("coverage", query, "--db", str(library), "--format", "json")
+    result = invoke("coverage", query, "--db", str(library), "--format", "json")
     assert result.returncode == 0, result.stderr
     plans = json.loads(result.stdout)["plans"]
     indications = [i for plan in plans for i in plan["indications"]]
@@ -42,9 +42,9 @@ def test_coverage_lists_the_plan_and_its_indications(
 
 def test_coverage_formats_are_deterministic(library: Path, tmp_path: Path) -> None:
     for fmt in ("md", "html", "csv", "json"):
-        first = run_cli("coverage", "infliximab", "--db", str(library), "-f", fmt)
+        first = invoke("coverage", "infliximab", "--db", str(library), "-f", fmt)
         out = tmp_path / f"coverage.{fmt}"
-        second = run_cli("coverage", "infliximab", "--db", str(library), "-f", fmt, "-o", str(out))
+        second = invoke("coverage", "infliximab", "--db", str(library), "-f", fmt, "-o", str(out))
         assert first.returncode == second.returncode == 0, first.stderr + second.stderr
         assert first.stdout == out.read_text(encoding="utf-8")
     page = (tmp_path / "coverage.html").read_text(encoding="utf-8")
@@ -52,7 +52,7 @@ def test_coverage_formats_are_deterministic(library: Path, tmp_path: Path) -> No
 
 
 def test_compare_shows_durations_step_therapy_and_criteria(library: Path) -> None:
-    table = run_cli("compare", "infliximab", "--db", str(library))
+    table = invoke("compare", "infliximab", "--db", str(library))
     assert table.returncode == 0, table.stderr
     row = next(line for line in table.stdout.splitlines() if line.startswith("| Crohn's"))
     for fact in (
@@ -62,7 +62,7 @@ def test_compare_shows_durations_step_therapy_and_criteria(library: Path) -> Non
         "azathioprine",
     ):
         assert fact in row
-    one = run_cli("compare", "infliximab", "--db", str(library), "--indication", "crohn's disease")
+    one = invoke("compare", "infliximab", "--db", str(library), "--indication", "crohn's disease")
     assert one.returncode == 0, one.stderr
     assert "[initial]" in one.stdout and "gastroenterologist" in one.stdout
     assert "Rheumatoid" not in one.stdout
@@ -78,7 +78,7 @@ def test_compare_shows_durations_step_therapy_and_criteria(library: Path) -> Non
 def test_nothing_found_is_one_line_and_exit_1(
     library: Path, args: tuple[str, ...], message: str
 ) -> None:
-    result = run_cli(*args, "--db", str(library))
+    result = invoke(*args, "--db", str(library))
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.strip() == result.stderr.strip().splitlines()[0]
@@ -104,7 +104,7 @@ def test_compare_infliximab_shows_cigna_with_durations(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(cigna[-1], folder)
     db = build_library(tmp_path / "real.sqlite", [folder / cigna[-1].name])
-    result = run_cli("compare", "infliximab", "--db", str(db), "-f", "json")
+    result = invoke("compare", "infliximab", "--db", str(db), "-f", "json")
     assert result.returncode == 0, result.stderr
     cells = json.loads(result.stdout)["cells"]
     assert cells and all(cell["plan"].startswith("Cigna") for cell in cells)
