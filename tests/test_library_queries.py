@@ -109,3 +109,36 @@ def test_compare_infliximab_shows_cigna_with_durations(tmp_path: Path) -> None:
     cells = json.loads(result.stdout)["cells"]
     assert cells and all(cell["plan"].startswith("Cigna") for cell in cells)
     assert any(cell["Initial"] != "-" for cell in cells)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+def test_compare_html_renders_in_a_headless_browser(library: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    page = tmp_path / "compare.html"
+    result = invoke("compare", "infliximab", "--db", str(library), "-f", "html", "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    browser = subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--dump-dom",
+            "--window-size=1280,900",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert browser.returncode == 0, browser.stderr[-500:]
+    dom = browser.stdout
+    assert "<table>" in dom and "Blue Shield of California" in dom
+    assert "Crohn's Disease" in dom and "Initial</b>: 6 months" in dom
+    assert "<script" not in dom
