@@ -2,7 +2,7 @@
 
 Each module registers its commands on the one Typer ``app`` of ``_app``: ``convert`` (batches),
 ``documents`` (render, diff, lint, verify, schema), ``fhir`` (fhir, evaluate),
-``library`` (index).
+``library`` (index), ``library_views`` (coverage, compare, changes, serve).
 """
 
 from __future__ import annotations
@@ -12,12 +12,18 @@ import sys
 
 import typer
 
-from . import convert, documents, fhir, library
+from . import convert, documents, fhir, library, library_views
 from ._app import app
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (convert, documents, fhir, library)  # imported for the commands they register
+_COMMAND_MODULES = (
+    convert,
+    documents,
+    fhir,
+    library,
+    library_views,
+)  # imported for the commands they register
 
 
 def main() -> None:

@@ -1,0 +1,144 @@
+"""`coverage` and `compare`: what a user reads when asking the library about a drug."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REAL_CORPUS, run_cli
+from library_fixture import build_library, invoke
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_library(tmp_path_factory.mktemp("lib") / "library.sqlite")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("infliximab", "Crohn's Disease"),  # generic name
+        ("Remicade", "Crohn's Disease"),  # a brand resolves to its generic
+        ("J1745", "Crohn's Disease"),  # an HCPCS code
+        ("tocilizumab", "Giant Cell Arteritis"),
+    ],
+)
+def test_coverage_lists_the_plan_and_its_indications(
+    library: Path, query: str, expected: str
+) -> None:
+    result = invoke("coverage", query, "--db", str(library), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    plans = json.loads(result.stdout)["plans"]
+    indications = [i for plan in plans for i in plan["indications"]]
+    assert expected in [i["name"] for i in indications]
+    assert all(
+        i["source"].startswith(str(FIXTURES)) or "source_docs" in i["source"] for i in indications
+    )
+    assert all(" l. " in i["source"] for i in indications)  # a line to open
+
+
+def test_coverage_formats_are_deterministic(library: Path, tmp_path: Path) -> None:
+    for fmt in ("md", "html", "csv", "json"):
+        first = invoke("coverage", "infliximab", "--db", str(library), "-f", fmt)
+        out = tmp_path / f"coverage.{fmt}"
+        second = invoke("coverage", "infliximab", "--db", str(library), "-f", fmt, "-o", str(out))
+        assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+        assert first.stdout == out.read_text(encoding="utf-8")
+    page = (tmp_path / "coverage.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "Crohn&#39;s Disease" in page  # autoescaped
+
+
+def test_compare_shows_durations_step_therapy_and_criteria(library: Path) -> None:
+    table = invoke("compare", "infliximab", "--db", str(library))
+    assert table.returncode == 0, table.stderr
+    row = next(line for line in table.stdout.splitlines() if line.startswith("| Crohn's"))
+    for fact in (
+        "Prior authorization: required",
+        "Initial: 6 months",
+        "Continuation: 1 year",
+        "azathioprine",
+    ):
+        assert fact in row
+    one = invoke("compare", "infliximab", "--db", str(library), "--indication", "crohn's disease")
+    assert one.returncode == 0, one.stderr
+    assert "[initial]" in one.stdout and "gastroenterologist" in one.stdout
+    assert "Rheumatoid" not in one.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("coverage", "no-such-drug-anywhere"), "no current policy covers 'no-such-drug-anywhere'"),
+        (("compare", "infliximab", "--indication", "gout"), "no current policy covers"),
+    ],
+)
+def test_nothing_found_is_one_line_and_exit_1(
+    library: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = invoke(*args, "--db", str(library))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == result.stderr.strip().splitlines()[0]
+    assert message in result.stderr
+
+
+def test_missing_or_foreign_database_is_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.sqlite"
+    foreign = tmp_path / "notes.sqlite"
+    foreign.write_text("not a database", encoding="utf-8")
+    for db, reason in ((missing, "no such library database"), (foreign, "not an SQLite database")):
+        result = run_cli("coverage", "infliximab", "--db", str(db))
+        assert (result.returncode, result.stderr) == (1, f"error: {db}: {reason}\n")
+    assert not missing.exists()
+
+
+@pytest.mark.skipif(not REAL_CORPUS.is_dir(), reason="real corpus not available")
+def test_compare_infliximab_shows_cigna_with_durations(tmp_path: Path) -> None:
+    cigna = sorted(REAL_CORPUS.glob("cigna_infliximab*.pdf"))
+    if not cigna:
+        pytest.skip("no Cigna infliximab policy in the real corpus")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(cigna[-1], folder)
+    db = build_library(tmp_path / "real.sqlite", [folder / cigna[-1].name])
+    result = invoke("compare", "infliximab", "--db", str(db), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    cells = json.loads(result.stdout)["cells"]
+    assert cells and all(cell["plan"].startswith("Cigna") for cell in cells)
+    assert any(cell["Initial"] != "-" for cell in cells)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+def test_compare_html_renders_in_a_headless_browser(library: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    page = tmp_path / "compare.html"
+    result = invoke("compare", "infliximab", "--db", str(library), "-f", "html", "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    browser = subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--dump-dom",
+            "--window-size=1280,900",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert browser.returncode == 0, browser.stderr[-500:]
+    dom = browser.stdout
+    assert "<table>" in dom and "Blue Shield of California" in dom
+    assert "Crohn's Disease" in dom and "Initial</b>: 6 months" in dom
+    assert "<script" not in dom
