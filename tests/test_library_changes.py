@@ -58,6 +58,23 @@ def test_changes_between_folders(folders: tuple[Path, Path]) -> None:
     assert invoke("changes", str(old), str(new)).stdout == text  # deterministic
 
 
+def test_changes_in_every_format(folders: tuple[Path, Path]) -> None:
+    old, new = folders
+    data = json.loads(invoke("changes", str(old), str(new), "--format", "json").stdout)
+    statuses = {record["status"]: record for record in data["changes"]}
+    assert set(statuses) == {"new", "retired", "revised"} and data["unchanged"] == 1
+    revised = statuses["revised"]
+    assert revised["effective_date"] == "2026-09-01" and revised["top"]
+    assert set(revised["counts"]) == {"narrows", "broadens", "editorial", "unclassified"}
+    rows = invoke("changes", str(old), str(new), "-f", "csv").stdout.splitlines()
+    assert rows[0].startswith("status,policy,") and len(rows) == 4
+    page = invoke("changes", str(old), str(new), "-f", "html").stdout
+    assert page.startswith("<!DOCTYPE html>") and page.count("<tr>") == 4
+    assert "Office Administration" in page
+    bad = invoke("changes", str(old), str(new), "-f", "xml")
+    assert bad.returncode == 2 and "unknown format" in bad.stderr
+
+
 def test_changes_since_in_the_library(folders: tuple[Path, Path], tmp_path: Path) -> None:
     old, new = folders
     db = build_library(tmp_path / "library.sqlite", [fixture_documents()[0]])

@@ -114,23 +114,34 @@ def test_compare_infliximab_shows_cigna_with_durations(tmp_path: Path) -> None:
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
-def test_compare_html_renders_in_a_headless_browser(library: Path, tmp_path: Path) -> None:
+_FITS = (
+    "<script>document.body.setAttribute('data-fits', String("
+    "document.documentElement.scrollWidth <= window.innerWidth));</script></body>"
+)
+
+
+def rendered_dom(page: Path, tmp_path: Path) -> str:
+    """The DOM of ``page`` after headless Chromium at 1280 px laid it out, with a ``data-fits``
+    mark on the body saying whether anything runs wider than the window (a test copy only)."""
     import subprocess
 
-    page = tmp_path / "compare.html"
-    result = invoke("compare", "infliximab", "--db", str(library), "-f", "html", "-o", str(page))
-    assert result.returncode == 0, result.stderr
+    probe = tmp_path / f"probe-{page.name}"
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", _FITS), encoding="utf-8")
     browser = subprocess.run(
         [
             str(CHROMIUM),
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
             "--dump-dom",
             "--window-size=1280,900",
             f"--user-data-dir={tmp_path / 'profile'}",
-            page.as_uri(),
+            probe.as_uri(),
         ],
         capture_output=True,
         text=True,
@@ -138,7 +149,32 @@ def test_compare_html_renders_in_a_headless_browser(library: Path, tmp_path: Pat
         check=False,
     )
     assert browser.returncode == 0, browser.stderr[-500:]
-    dom = browser.stdout
+    return browser.stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+def test_compare_html_renders_in_a_headless_browser(library: Path, tmp_path: Path) -> None:
+    page = tmp_path / "compare.html"
+    result = invoke("compare", "infliximab", "--db", str(library), "-f", "html", "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    dom = rendered_dom(page, tmp_path)
     assert "<table>" in dom and "Blue Shield of California" in dom
     assert "Crohn's Disease" in dom and "Initial</b>: 6 months" in dom
-    assert "<script" not in dom
+    assert 'data-fits="true"' in dom  # nothing wider than 1280 px
+    assert "<script" not in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+def test_changes_html_has_a_row_per_policy_and_fits_1280_px(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    text = (FIXTURES / "infliximab.md").read_text(encoding="utf-8")
+    (old / "infliximab.md").write_text(text, encoding="utf-8")
+    (new / "infliximab.md").write_text(text.replace("6 months", "3 months"), encoding="utf-8")
+    shutil.copy(FIXTURES / "tocilizumab.md", new)
+    page = tmp_path / "changes.html"
+    result = invoke("changes", str(old), str(new), "-f", "html", "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    dom = rendered_dom(page, tmp_path)
+    assert dom.count("<tr>") == 3  # the header, the revised policy, the new one
+    assert "revised" in dom and "new" in dom and 'data-fits="true"' in dom

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import sqlite3
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from ..errors import PolicyExtractError
 from ._app import app, fail
+
+if TYPE_CHECKING:
+    from ..library.views import ViewFormat
 
 DB_OPTION = typer.Option("--db", help="The library database (from 'policy-extract index').")
 FORMAT_OPTION = typer.Option("--format", "-f", help="md | html | csv | json.")
@@ -42,9 +45,10 @@ def write_output(text: str, output: Path | None) -> None:
         fail(f"{output}: cannot write: {exc.strerror or exc}")
 
 
-def _check_format(fmt: str) -> None:
+def _check_format(fmt: str) -> ViewFormat:
     if fmt not in ("md", "html", "csv", "json"):
         fail(f"unknown format {fmt!r}: choose md, html, csv or json", 2)
+    return cast("ViewFormat", fmt)
 
 
 @app.command()
@@ -58,7 +62,7 @@ def coverage(
     from ..library.queries import coverage_of
     from ..library.views import render_coverage
 
-    _check_format(fmt)
+    view = _check_format(fmt)
     connection = open_existing(db)
     try:
         found = coverage_of(connection, str(db), drug_or_hcpcs)
@@ -68,7 +72,7 @@ def coverage(
         connection.close()
     if not found.rows:
         fail(f"{db}: no current policy covers {drug_or_hcpcs!r}")
-    write_output(render_coverage(found, fmt), output)  # type: ignore[arg-type]
+    write_output(render_coverage(found, view), output)
 
 
 @app.command()
@@ -86,7 +90,7 @@ def compare(
     from ..library.queries import compare_drug
     from ..library.views import render_comparison
 
-    _check_format(fmt)
+    view = _check_format(fmt)
     connection = open_existing(db)
     try:
         found = compare_drug(connection, str(db), drug, indication)
@@ -97,7 +101,7 @@ def compare(
     if not found.plans:
         what = f"{drug!r} for {indication!r}" if indication else repr(drug)
         fail(f"{db}: no current policy covers {what}")
-    write_output(render_comparison(found, fmt), output)  # type: ignore[arg-type]
+    write_output(render_comparison(found, view), output)
 
 
 @app.command()
@@ -110,12 +114,14 @@ def changes(
     since: Annotated[
         str | None, typer.Option("--since", help="With --db: versions effective on or after.")
     ] = None,
+    fmt: Annotated[str, FORMAT_OPTION] = "md",
     output: Annotated[Path | None, OUTPUT_OPTION] = None,
 ) -> None:
     """New, retired and revised policies: OLD_DIR NEW_DIR, or --db DB --since YYYY-MM-DD."""
     from ..library.changes import changes_between_folders, changes_since
     from ..library.views import render_changes
 
+    view = _check_format(fmt)
     try:
         if db is not None:
             if since is None or not _ISO_DATE.match(since) or old_dir or new_dir:
@@ -131,7 +137,7 @@ def changes(
             report = changes_between_folders(old_dir, new_dir)
     except PolicyExtractError as exc:
         fail(exc.one_line())
-    write_output(render_changes(report), output)
+    write_output(render_changes(report, view), output)
 
 
 @app.command()

@@ -199,9 +199,80 @@ def _comparison_md(comparison: Comparison, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_changes(report: ChangeReport) -> str:
-    """The change report as Markdown: new, retired, then revised policies with their top
+_CHANGES_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Policy changes</title>
+<style>{{ style }}</style></head><body>
+<h1>Policy changes</h1>
+<p>{{ rows | selectattr("status", "equalto", "new") | list | length }} new,
+{{ rows | selectattr("status", "equalto", "retired") | list | length }} retired,
+{{ rows | selectattr("status", "equalto", "revised") | list | length }} revised,
+{{ unchanged }} unchanged</p>
+<table><tr><th>Status</th><th>Policy</th><th>Effective</th><th>Changes</th><th>Top changes</th>
+<th>Source</th></tr>
+{% for row in rows %}<tr><td>{{ row.status }}</td><td>{{ row.policy }}</td>
+<td>{{ row.old_effective_date ~ " → " if row.old_effective_date }}{{ row.effective_date }}</td>
+<td>{% for impact, count in row.counts.items() %}{{ count }} {{ impact }}<br>{% endfor %}</td>
+<td><ul>{% for change in row.top %}<li>[{{ change.impact }}] {{ change.summary }}</li>{% endfor %}
+</ul></td><td class="src">{{ row.source }}</td></tr>
+{% endfor %}</table></body></html>
+"""
+
+
+def _change_records(report: ChangeReport) -> list[dict[str, Any]]:
+    """One record per new, retired or revised policy, in the report's order."""
+    records: list[dict[str, Any]] = []
+    for status, entries in (("new", report.new), ("retired", report.retired)):
+        records += [
+            {
+                "status": status,
+                "policy": e.label,
+                "old_effective_date": "",
+                "effective_date": e.effective_date,
+                "counts": {},
+                "top": [],
+                "source": e.source,
+            }
+            for e in entries
+        ]
+    for item in report.revised:
+        records.append(
+            {
+                "status": "revised",
+                "policy": item.new.label,
+                "old_effective_date": item.old.effective_date,
+                "effective_date": item.new.effective_date,
+                "counts": dict(item.counts),
+                "top": [
+                    {"impact": c.impact, "path": c.path, "summary": c.summary} for c in item.top
+                ],
+                "source": f"{item.old.source} -> {item.new.source}",
+            }
+        )
+    return records
+
+
+def render_changes(report: ChangeReport, fmt: ViewFormat = "md") -> str:
+    """The change report in ``fmt``: new, retired, then revised policies with their top
     changes, newest first."""
+    if fmt == "md":
+        return _changes_md(report)
+    records = _change_records(report)
+    if fmt == "json":
+        return json.dumps({"changes": records, "unchanged": report.unchanged}, indent=2) + "\n"
+    if fmt == "html":
+        return _html(_CHANGES_HTML, rows=records, unchanged=report.unchanged)
+    impacts = ["narrows", "broadens", "editorial", "unclassified"]
+    header = ["status", "policy", "old_effective_date", "effective_date", *impacts, "source"]
+    rows = [
+        [str(r[key]) for key in header[:4]]
+        + [str(r["counts"].get(impact, "")) for impact in impacts]
+        + [r["source"]]
+        for r in records
+    ]
+    return _csv(header, rows)
+
+
+def _changes_md(report: ChangeReport) -> str:
     lines = ["# Policy changes", ""]
     lines.append(
         f"{len(report.new)} new, {len(report.retired)} retired, {len(report.revised)} revised, "
