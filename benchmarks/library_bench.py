@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -103,6 +104,66 @@ def synthetic_library(jsons: list[str], policies: int, db: Path) -> float:
     return time.perf_counter() - start
 
 
+_COPIED_TABLES = (
+    "policies",
+    "versions",
+    "products",
+    "hcpcs",
+    "drug_names",
+    "conditions",
+    "criteria",
+    "step_therapy",
+    "icd10",
+    "not_covered",
+)
+_UNIQUE = {("policies", "identity"), ("versions", "sha256")}
+
+
+def replicate_library(db: Path, times: int) -> None:
+    """``times`` more copies of every policy, by SQL: ids shifted past the originals, the
+    unique identity and sha256 suffixed, foreign keys (read from the schema) shifted alike, the
+    full-text rows too. Scales a library built through ``index_policy`` in seconds."""
+    connection = sqlite3.connect(db)
+    top = {
+        t: connection.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}").fetchone()[0]
+        for t in _COPIED_TABLES
+        if t != "drug_names"
+    }
+    with connection:
+        for k in range(1, times + 1):
+            for table in _COPIED_TABLES:
+                columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+                refs = {
+                    row[3]: row[2]
+                    for row in connection.execute(f"PRAGMA foreign_key_list({table})")
+                }
+                values = [
+                    f"id + {k * top[table]}"
+                    if column == "id"
+                    else f"{column} + {k * top[refs[column]]}"
+                    if column in refs
+                    else f"{column} || '#{k}'"
+                    if (table, column) in _UNIQUE
+                    else column
+                    for column in columns
+                ]
+                limit = "id" if "id" in columns else "version_id"
+                bound = top[table] if "id" in columns else top["versions"]
+                connection.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)}"
+                    f" FROM {table} WHERE {limit} <= {bound}"
+                )
+            shift = {"title": top["versions"], "condition": top["conditions"]}
+            connection.execute(
+                "INSERT INTO search (text, kind, row_id, version_id) SELECT text, kind,"
+                f" row_id + CASE kind WHEN 'title' THEN {k * shift['title']}"
+                f" WHEN 'condition' THEN {k * shift['condition']}"
+                f" ELSE {k * top['criteria']} END, version_id + {k * top['versions']}"
+                f" FROM search WHERE version_id <= {top['versions']}"
+            )
+    connection.close()
+
+
 def time_query(run: Callable[[], object], repeats: int = 20) -> tuple[float, int]:
     """Median milliseconds of ``run`` over ``repeats`` calls, and its result's row count."""
     times, found = [], 0
@@ -116,6 +177,11 @@ def time_query(run: Callable[[], object], repeats: int = 20) -> tuple[float, int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--policies", type=int, default=10_000)
+    parser.add_argument(
+        "--indexed",
+        type=int,
+        help="Index only this many policies, then copy them by SQL up to --policies (fast).",
+    )
     parser.add_argument("--keep", type=Path, help="Folder to keep the libraries in.")
     args = parser.parse_args()
     pdfs = sorted(REAL.glob("*.pdf"))
@@ -134,7 +200,17 @@ def main() -> None:
     )
     jsons = [(folder / f"{pdf.stem}.json").read_text(encoding="utf-8") for pdf in pdfs]
     db = folder / "synthetic.sqlite"
-    seconds = synthetic_library(jsons, args.policies, db)
+    indexed = min(args.indexed or args.policies, args.policies)
+    seconds = synthetic_library(jsons, indexed, db)
+    if indexed < args.policies:
+        copies = -(-args.policies // indexed) - 1
+        started = time.perf_counter()
+        replicate_library(db, copies)
+        print(
+            f"indexed {indexed} policies, copied {copies} times by SQL "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
+        args.policies = indexed * (copies + 1)
     versions = connection_count(db)
     print(f"synthetic library: {args.policies} policies, {versions} versions in {seconds:.0f} s")
     connection = open_library(db)
