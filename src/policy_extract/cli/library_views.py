@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import typer
 
@@ -19,6 +20,7 @@ DB_OPTION = typer.Option("--db", help="The library database (from 'policy-extrac
 FORMAT_OPTION = typer.Option("--format", "-f", help="md | html | csv | json.")
 OUTPUT_OPTION = typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_T = TypeVar("_T")
 
 
 def open_existing(db: Path) -> sqlite3.Connection:
@@ -51,6 +53,17 @@ def _check_format(fmt: str) -> ViewFormat:
     return cast("ViewFormat", fmt)
 
 
+def _ask(db: Path, question: Callable[[sqlite3.Connection], _T]) -> _T:
+    """``question`` asked of the library at ``db``; a library error is one line."""
+    connection = open_existing(db)
+    try:
+        return question(connection)
+    except PolicyExtractError as exc:
+        fail(exc.one_line())
+    finally:
+        connection.close()
+
+
 @app.command()
 def coverage(
     drug_or_hcpcs: Annotated[str, typer.Argument(help="A drug name, or an HCPCS code (J1745).")],
@@ -63,13 +76,7 @@ def coverage(
     from ..library.views import render_coverage
 
     view = _check_format(fmt)
-    connection = open_existing(db)
-    try:
-        found = coverage_of(connection, str(db), drug_or_hcpcs)
-    except PolicyExtractError as exc:
-        fail(exc.one_line())
-    finally:
-        connection.close()
+    found = _ask(db, lambda connection: coverage_of(connection, str(db), drug_or_hcpcs))
     if not found.rows:
         fail(f"{db}: no current policy covers {drug_or_hcpcs!r}")
     write_output(render_coverage(found, view), output)
@@ -91,13 +98,7 @@ def compare(
     from ..library.views import render_comparison
 
     view = _check_format(fmt)
-    connection = open_existing(db)
-    try:
-        found = compare_drug(connection, str(db), drug, indication)
-    except PolicyExtractError as exc:
-        fail(exc.one_line())
-    finally:
-        connection.close()
+    found = _ask(db, lambda connection: compare_drug(connection, str(db), drug, indication))
     if not found.plans:
         what = f"{drug!r} for {indication!r}" if indication else repr(drug)
         fail(f"{db}: no current policy covers {what}")
@@ -122,21 +123,17 @@ def changes(
     from ..library.views import render_changes
 
     view = _check_format(fmt)
-    try:
-        if db is not None:
-            if since is None or not _ISO_DATE.match(since) or old_dir or new_dir:
-                fail("with --db give --since YYYY-MM-DD and no folders", 2)
-            connection = open_existing(db)
-            try:
-                report = changes_since(connection, str(db), since)
-            finally:
-                connection.close()
-        elif old_dir is None or new_dir is None:
-            fail("give OLD_DIR NEW_DIR, or --db DB --since YYYY-MM-DD", 2)
-        else:
+    if db is not None:
+        if since is None or not _ISO_DATE.match(since) or old_dir or new_dir:
+            fail("with --db give --since YYYY-MM-DD and no folders", 2)
+        report = _ask(db, lambda connection: changes_since(connection, str(db), since))
+    elif old_dir is None or new_dir is None:
+        fail("give OLD_DIR NEW_DIR, or --db DB --since YYYY-MM-DD", 2)
+    else:
+        try:
             report = changes_between_folders(old_dir, new_dir)
-    except PolicyExtractError as exc:
-        fail(exc.one_line())
+        except PolicyExtractError as exc:
+            fail(exc.one_line())
     write_output(render_changes(report, view), output)
 
 
