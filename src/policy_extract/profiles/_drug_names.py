@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from ..blocks import Block
 from ..model import Drug, Hcpcs
 
-__all__ = ["drug_from_document"]
+__all__ = ["drug_from_document", "strip_biosimilar_suffix"]
 
 _SEARCHED_BLOCKS = 120  # the drug is named near the start: description, title box, codes
 # "Name (inside)": the word before the parenthesis (a trade mark allowed) and what it holds.
@@ -34,7 +34,12 @@ _FORM = re.compile(
 )
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
 _INJECTION = re.compile(r"^\s*injection,\s*(?P<name>[A-Za-z][A-Za-z-]*[A-Za-z])\s*[,(]", re.I)
-_BIOSIMILAR_SUFFIX = re.compile(r"-[a-z]{4}$")
+_BIOSIMILAR_SUFFIX = re.compile(r"-[a-z]{4}$")  # "infliximab-dyyb": four lower-case letters
+
+
+def strip_biosimilar_suffix(name: str) -> str:
+    """``"infliximab-axxq"`` -> ``"infliximab"``; a name without the suffix is returned as is."""
+    return _BIOSIMILAR_SUFFIX.sub("", name)
 
 
 def drug_from_document(title: str | None, blocks: Sequence[Block], hcpcs: Sequence[Hcpcs]) -> Drug:
@@ -73,7 +78,7 @@ def _pair_naming(text: str, title_words: set[str]) -> Drug | None:
 def _generic_of_codes(hcpcs: Sequence[Hcpcs]) -> str | None:
     """The one generic name every "Injection, <generic>, ..." description shares, or None."""
     names = [m.group("name") for code in hcpcs if (m := _INJECTION.match(code.description or ""))]
-    bases = {_BIOSIMILAR_SUFFIX.sub("", name.lower()) for name in names}
+    bases = {strip_biosimilar_suffix(name.lower()) for name in names}
     if len(bases) != 1:
         return None
     base = bases.pop()

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from ..blocks import Block, Furniture, Span
 from ..model import ConditionCoverage, Drug, Policy, Product, Statement
 from ._common import Findings
+from ._drug_names import strip_biosimilar_suffix
 from .base import NO_MATCH, Match, Profile
 from .cigna_coverage import Item, build_item_tree, read_indication, split_indications
 from .generic import read_base_policy as read_generic_policy
@@ -265,13 +266,10 @@ def _generic(text: str) -> str | None:
     return name
 
 
-_SUFFIX = re.compile(r"-[a-z]{4}$")  # biosimilar suffix: infliximab-axxq
-
-
 def _primary_drug(products: Sequence[Product]) -> Drug:
     """The generic name every product shares (biosimilar suffixes aside) and all brand names;
     products of different generics name no single generic."""
-    bases = {_SUFFIX.sub("", p.generic_name) for p in products if p.generic_name}
+    bases = {strip_biosimilar_suffix(p.generic_name) for p in products if p.generic_name}
     brands: list[str] = []
     for product in products:
         brands.extend(b for b in product.brand_names if b not in brands)
