@@ -27,9 +27,13 @@ class Extraction:
     is_structure: Callable[[Block], bool]
 
 
-def extract(path: str | Path) -> Policy:
-    """Read a policy file (.pdf, .md, .txt) into a Policy; raise PolicyExtractError if it can't."""
-    return run_pipeline(load_document(Path(path))).policy
+def extract(path: str | Path, pdf_engine: str | None = None) -> Policy:
+    """Read a policy file (.pdf, .md, .txt) into a Policy; raise PolicyExtractError if it can't.
+
+    ``pdf_engine`` names a PDF's character source (``pdfminer`` or ``pdfium``; default: the
+    ``POLICY_EXTRACT_PDF_ENGINE`` environment variable, else the default engine).
+    """
+    return run_pipeline(load_document(Path(path), pdf_engine)).policy
 
 
 def extract_document(document: Document) -> Policy:

@@ -48,6 +48,7 @@ class Options:
     max_memory: int | None = DEFAULT_MAX_MEMORY
     max_size: int | None = DEFAULT_MAX_INPUT_BYTES
     strict: bool = False  # a document with warnings fails (and writes nothing)
+    pdf_engine: str | None = None  # a PDF's character source (None: the environment's choice)
 
 
 @dataclass(slots=True)
@@ -150,7 +151,7 @@ def _convert(job: Job, options: Options) -> ConversionResult:
     from ..pipeline import extract
     from ..render.json import policy_to_json
 
-    policy = _enrich(extract(job.source), options)
+    policy = _enrich(extract(job.source, options.pdf_engine), options)
     outputs = {".json": policy_to_json(policy)}
     for fmt in ("md", "html"):
         if fmt in options.formats:

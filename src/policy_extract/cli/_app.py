@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 
 from ..errors import PolicyExtractError
+from ..loaders.pdf_engines import DEFAULT_ENGINE, ENGINE_VARIABLE, PDF_ENGINES
 
 if TYPE_CHECKING:
     from ..batch import Line
@@ -24,6 +25,12 @@ app = typer.Typer(
 
 _T = TypeVar("_T")
 TIMEOUT_OPTION = typer.Option(min=0, help="Seconds allowed per document (0: no limit).")
+PDF_ENGINE_OPTION = typer.Option(
+    "--pdf-engine",
+    metavar="|".join(PDF_ENGINES),
+    help=f"How PDF characters are read (default: ${ENGINE_VARIABLE}, else {DEFAULT_ENGINE}).",
+    show_default=False,
+)
 
 
 def _version(value: bool) -> None:
@@ -48,6 +55,17 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``error: message`` on stderr and exit with ``code``."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def pdf_engine_of(option: str | None) -> str:
+    """The PDF engine of ``--pdf-engine``, else of the environment: named once, in the parent,
+    so worker processes and cluster workers read PDFs the same way."""
+    from ..loaders.pdf_engines import resolve_engine
+
+    try:
+        return resolve_engine(option)
+    except ValueError as exc:
+        fail(str(exc), 2)
 
 
 def within(timeout: float, path: Path, work: Callable[[], _T]) -> _T:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import PolicyExtractError
-from ._app import TIMEOUT_OPTION, app, echo_lines, fail
+from ._app import PDF_ENGINE_OPTION, TIMEOUT_OPTION, app, echo_lines, fail, pdf_engine_of
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -88,6 +88,7 @@ def convert(
             "--write-on-workers", help="With --cluster: workers write to OUTPUT (a shared path)."
         ),
     ] = False,
+    pdf_engine: Annotated[str | None, PDF_ENGINE_OPTION] = None,
 ) -> None:
     """Convert policies to OUTPUT/<name>.json (summaries, FHIR with --format json,md,html,fhir)."""
     from ..batch import (
@@ -112,6 +113,7 @@ def convert(
         max_memory=max_memory * mb or None,
         max_size=max_size * mb or None,
         strict=strict,
+        pdf_engine=pdf_engine_of(pdf_engine),
     )
     try:
         prepare_output_folder(output)

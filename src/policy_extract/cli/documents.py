@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import PolicyExtractError
-from ._app import TIMEOUT_OPTION, app, fail, within
+from ._app import PDF_ENGINE_OPTION, TIMEOUT_OPTION, app, fail, pdf_engine_of, within
 
 if TYPE_CHECKING:
     from ..diff import DiffFormat
@@ -53,6 +53,7 @@ def diff(
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
     timeout: Annotated[float, TIMEOUT_OPTION] = 120.0,
+    pdf_engine: Annotated[str | None, PDF_ENGINE_OPTION] = None,
 ) -> None:
     """Compare two versions of a policy: exit 0 when nothing changed, 1 when something did."""
     from ..batch import write_atomically
@@ -62,9 +63,10 @@ def diff(
     formats["changelog"] = "changelog"
     if fmt not in formats:
         fail(f"unknown --format {fmt!r}; choose from {', '.join(formats)}", 2)
+    engine = pdf_engine_of(pdf_engine)
     try:
-        before = within(timeout, old, lambda: load_for_diff(old))
-        after = within(timeout, new, lambda: load_for_diff(new))
+        before = within(timeout, old, lambda: load_for_diff(old, engine))
+        after = within(timeout, new, lambda: load_for_diff(new, engine))
         result = within(timeout, new, lambda: diff_policies(before, after))
         text = render_diff(result, formats[fmt])
         if output is not None:
@@ -85,6 +87,7 @@ def lint(
         typer.Option(help="CMS HCPCS Level II release file, to check that codes exist."),
     ] = None,
     timeout: Annotated[float, TIMEOUT_OPTION] = 120.0,
+    pdf_engine: Annotated[str | None, PDF_ENGINE_OPTION] = None,
 ) -> None:
     """Check policies for authors: code sets and consistency. Exit 1 on any error."""
     from ..batch import collect_jobs
@@ -98,6 +101,7 @@ def lint(
 
     if fmt not in ("text", "json"):
         fail(f"unknown --format {fmt!r}; choose from text, json", 2)
+    engine = pdf_engine_of(pdf_engine)
     try:
         hcpcs_codes = load_hcpcs_file(hcpcs_file) if hcpcs_file else None
     except PolicyExtractError as exc:
@@ -107,7 +111,7 @@ def lint(
     results = []
     for job in found.jobs:
         try:
-            check = partial(lint_file, job.source, hcpcs_codes=hcpcs_codes)
+            check = partial(lint_file, job.source, hcpcs_codes=hcpcs_codes, pdf_engine=engine)
             findings = within(timeout, job.source, check)
             results.append((str(job.source), findings))
         except PolicyExtractError as exc:
@@ -128,15 +132,17 @@ def verify(
         bool, typer.Option("--json", help="Print a machine-readable report.")
     ] = False,
     timeout: Annotated[float, TIMEOUT_OPTION] = 120.0,
+    pdf_engine: Annotated[str | None, PDF_ENGINE_OPTION] = None,
 ) -> None:
     """Account for every body line of each source: exit 0 when all are in structured fields."""
     import json
 
+    engine = pdf_engine_of(pdf_engine)
     failed = False
     reports = []
     for source in sources:
         try:
-            report = within(timeout, source, partial(_verify_file, source))
+            report = within(timeout, source, partial(_verify_file, source, engine))
         except PolicyExtractError as exc:
             typer.echo(f"error: {exc.one_line()}", err=True)
             failed = True
@@ -164,12 +170,12 @@ def verify(
         raise typer.Exit(1)
 
 
-def _verify_file(source: Path) -> VerifyReport:
+def _verify_file(source: Path, pdf_engine: str) -> VerifyReport:
     from ..loaders import load_document
     from ..pipeline import run_pipeline
     from ..verify import verify_extraction
 
-    return verify_extraction(run_pipeline(load_document(source)))
+    return verify_extraction(run_pipeline(load_document(source, pdf_engine)))
 
 
 def _verify_table(report: VerifyReport) -> str:

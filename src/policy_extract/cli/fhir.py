@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import PolicyExtractError
-from ._app import TIMEOUT_OPTION, app, fail, within
+from ._app import PDF_ENGINE_OPTION, TIMEOUT_OPTION, app, fail, pdf_engine_of, within
 
 if TYPE_CHECKING:
     from ..model import Policy, Warning
@@ -27,11 +27,13 @@ def fhir(
         "output"
     ),
     timeout: Annotated[float, TIMEOUT_OPTION] = 120.0,
+    pdf_engine: Annotated[str | None, PDF_ENGINE_OPTION] = None,
 ) -> None:
     """Export each policy as a FHIR R4 Bundle: OUTPUT/<name>.fhir.json. Exit 1 if any failed."""
     from ..batch import prepare_output_folder, write_atomically
     from ..fhir.export import export_policy
 
+    engine = pdf_engine_of(pdf_engine)
     try:
         prepare_output_folder(output)
     except PolicyExtractError as exc:
@@ -41,7 +43,7 @@ def fhir(
         typer.echo(f"error: {problem}", err=True)
     for source, target in targets:
         try:
-            policy = within(timeout, source, partial(_read_policy, source))
+            policy = within(timeout, source, partial(_read_policy, source, engine))
             exported = within(timeout, source, partial(export_policy, policy))
             write_atomically(target, exported.text)
         except PolicyExtractError as exc:
@@ -84,10 +86,10 @@ def _fhir_targets(sources: list[Path], output: Path) -> tuple[list[tuple[Path, P
     return targets, problems
 
 
-def _read_policy(source: Path) -> Policy:
+def _read_policy(source: Path, pdf_engine: str) -> Policy:
     from ..diff import load_for_diff
 
-    return load_for_diff(source)
+    return load_for_diff(source, pdf_engine)
 
 
 def _echo_warnings(source: Path, warnings: list[Warning]) -> None:
@@ -105,6 +107,7 @@ def evaluate(
     ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     timeout: Annotated[float, TIMEOUT_OPTION] = 120.0,
+    pdf_engine: Annotated[str | None, PDF_ENGINE_OPTION] = None,
 ) -> None:
     """Decide each condition from answers keyed by linkId: met, not met or undetermined.
 
@@ -116,8 +119,9 @@ def evaluate(
 
     if fmt not in ("text", "json"):
         fail(f"unknown --format {fmt!r}; choose from text, json", 2)
+    engine = pdf_engine_of(pdf_engine)
     try:
-        policy = within(timeout, policy_path, lambda: _read_policy(policy_path))
+        policy = within(timeout, policy_path, lambda: _read_policy(policy_path, engine))
         answers = load_answers(answers_path)
     except PolicyExtractError as exc:
         fail(exc.one_line(), 2)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import PolicyExtractError
-from ._app import TIMEOUT_OPTION, app, fail
+from ._app import PDF_ENGINE_OPTION, TIMEOUT_OPTION, app, fail, pdf_engine_of
 
 
 @app.command()
@@ -29,6 +29,7 @@ def index(
         bool, typer.Option("--rebuild", help="Recreate the database from its stored JSON first.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures.")] = False,
+    pdf_engine: Annotated[str | None, PDF_ENGINE_OPTION] = None,
 ) -> None:
     """Index policies into DB: one transaction per document; unchanged files are skipped."""
     from ..batch import Options, choose_engine
@@ -37,6 +38,7 @@ def index(
 
     if not sources and not rebuild:
         fail("nothing to index: give policy files or folders, or --rebuild", 2)
+    engine_name = pdf_engine_of(pdf_engine)
     try:
         if rebuild:
             count = rebuild_library(db)
@@ -52,7 +54,7 @@ def index(
     counts = {"added": 0, "unchanged": 0}
     workers = jobs or os.cpu_count() or 1
     engine = choose_engine(len(found.jobs), workers, caller_reads_outputs=True)
-    options = Options(timeout=timeout or None)
+    options = Options(timeout=timeout or None, pdf_engine=engine_name)
     try:
         for result in index_sources(connection, found, engine, options):
             if result.error is not None:

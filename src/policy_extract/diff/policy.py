@@ -28,10 +28,11 @@ from .words import clip, same, word_diff
 __all__ = ["diff_policies", "different_documents", "load_for_diff"]
 
 
-def load_for_diff(path: str | Path) -> Policy:
-    """A ``.json`` file is read as a converted Policy; anything else is extracted."""
+def load_for_diff(path: str | Path, pdf_engine: str | None = None) -> Policy:
+    """A ``.json`` file is read as a converted Policy; anything else is extracted (a PDF with
+    ``pdf_engine``'s characters)."""
     path = Path(path)
-    return load_policy(path) if path.suffix.lower() == ".json" else extract(path)
+    return load_policy(path) if path.suffix.lower() == ".json" else extract(path, pdf_engine)
 
 
 def diff_policies(old: Policy, new: Policy) -> PolicyDiff:

@@ -39,10 +39,15 @@ def lint_policy(
     return sorted(findings, key=_file_order)
 
 
-def lint_file(path: str | Path, *, hcpcs_codes: frozenset[str] | None = None) -> list[Finding]:
+def lint_file(
+    path: str | Path,
+    *,
+    hcpcs_codes: frozenset[str] | None = None,
+    pdf_engine: str | None = None,
+) -> list[Finding]:
     """Extract a policy file and lint it, with its source lines; raise PolicyExtractError if the
     file cannot be read as a policy."""
-    extraction = run_pipeline(load_document(Path(path)))
+    extraction = run_pipeline(load_document(Path(path), pdf_engine))
     return lint_policy(
         extraction.policy, hcpcs_codes=hcpcs_codes, source_lines=extraction.document.lines
     )

@@ -28,8 +28,12 @@ __all__ = [
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 
 
-def load_document(path: Path) -> Document:
-    """Load ``path`` with the loader its suffix names; raise LoadError with the reason if not."""
+def load_document(path: Path, pdf_engine: str | None = None) -> Document:
+    """Load ``path`` with the loader its suffix names; raise LoadError with the reason if not.
+
+    ``pdf_engine`` chooses a PDF's character source (``pdf_engines``; default: the environment
+    variable, else the default engine); other formats ignore it.
+    """
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise LoadError(
@@ -38,7 +42,7 @@ def load_document(path: Path) -> Document:
     if kind == "pdf":
         from .pdf import load_pdf  # pdfplumber is heavy: import only when a PDF comes
 
-        document: Document = load_pdf(path)
+        document: Document = load_pdf(path, pdf_engine)
         return document
     text, digest = read_text_file(path)
     if kind == "markdown":

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +71,7 @@ from ._pdf_tables import (
     find_page_tables,
     merge_table_rows,
 )
+from .pdf_engines import DEFAULT_ENGINE, ENGINE_VARIABLE, PDF_ENGINES, resolve_engine
 
 __all__ = [
     "DEFAULT_ENGINE",
@@ -82,9 +82,6 @@ __all__ = [
     "load_pdf",
 ]
 
-PDF_ENGINES = ("pdfminer", "pdfium")
-DEFAULT_ENGINE = "pdfminer"
-ENGINE_VARIABLE = "POLICY_EXTRACT_PDF_ENGINE"
 WORD_EXTRACTOR = WordExtractor(**WORD_OPTIONS)  # pdfplumber's own word grouping
 
 
@@ -127,13 +124,10 @@ def load_pdf(path: Path, engine: str | None = None) -> Document:
 
 def choose_engine(path: Path, engine: str | None = None) -> str:
     """The engine asked for, else ``POLICY_EXTRACT_PDF_ENGINE``, else the default."""
-    chosen = engine or os.environ.get(ENGINE_VARIABLE, "").strip().lower() or DEFAULT_ENGINE
-    if chosen not in PDF_ENGINES:
-        names = " or ".join(PDF_ENGINES)
-        raise LoadError(
-            path, f"unknown PDF engine {chosen!r} (from {ENGINE_VARIABLE}); use {names}"
-        )
-    return chosen
+    try:
+        return resolve_engine(engine)
+    except ValueError as exc:
+        raise LoadError(path, str(exc)) from None
 
 
 def _read_bytes(path: Path) -> bytes:
