@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -145,8 +146,33 @@ def test_ctrl_c_keeps_written_files_prints_the_summary_and_leaves_no_worker(
     assert "interrupted:" in stderr and "not converted" in stderr
     written = list(out.iterdir())
     assert 3 <= len(written) < 1000
+    reported = re.search(r"interrupted: (\d+) converted", stderr)
+    assert reported and int(reported[1]) == len(written), stderr[-500:]  # none left uncounted
     for path in written:
         assert path.suffix == ".json", path  # no temporary file left behind
         json.loads(path.read_text(encoding="utf-8"))  # every file written is whole
     time.sleep(0.5)
     assert _processes_carrying(marker) == []
+
+
+def test_ctrl_c_counts_a_document_written_but_not_yet_reported(tmp_path: Path) -> None:
+    """A worker has written policy0005.json and lingers before reporting it when Ctrl-C lands:
+    the summary counts it, so "N converted" is the number of files on disk."""
+    source = small_policies(tmp_path / "in", 300)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        convert_command(str(source), "-o", str(out), "--jobs", "2", "-q"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "POLICY_EXTRACT_TEST_WORKER_FAULT": "linger:policy0005.md"},
+    )
+    deadline = time.monotonic() + 60
+    while not (out / "policy0005.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr[-2000:]
+    reported = re.search(r"interrupted: (\d+) converted", stderr)
+    assert reported, stderr[-500:]
+    assert int(reported[1]) == len(list(out.glob("*.json")))

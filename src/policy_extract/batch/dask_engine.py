@@ -35,7 +35,8 @@ from typing import Any
 
 from ..errors import PolicyExtractError
 from ..loaders import input_size_limit, provided_source, read_source_bytes
-from .engines import OnStart, inject_test_fault
+from .engines import OnStart
+from .faults import inject_test_fault
 from .jobs import Job
 from .scheduling import largest_first
 from .worker import ConversionResult, DocumentTimeout, Options, convert_one, failed_to_read

@@ -18,39 +18,31 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import signal
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
+from .faults import inject_test_fault
 from .jobs import Job
 from .scheduling import estimated_cost, largest_first
 from .worker import ConversionResult, Options, convert_one
 from .writing import write_outputs
 
 __all__ = [
-    "FAULT_HOOK",
     "Engine",
     "InProcessEngine",
     "LocalPoolEngine",
     "OnStart",
-    "inject_test_fault",
 ]
 
 OnStart = Callable[[Job], None]
-
-# Test-only fault injection, read in workers only: "kill:GLOB" makes a worker converting a file
-# whose name matches GLOB kill itself with SIGKILL (as the OOM killer would); "hang:GLOB" makes it
-# block the alarm and sleep (as code stuck in a C library would).
-FAULT_HOOK = "POLICY_EXTRACT_TEST_WORKER_FAULT"
 
 
 class Engine(Protocol):
@@ -112,6 +104,9 @@ class LocalPoolEngine:
                 handout = _Handout(size, costs, options, on_start, self.write_on_workers)
                 _assign(pool, pending, handout)
                 yield from _collect(pool, pending, options, on_start)
+        except KeyboardInterrupt:
+            yield from _stop_and_drain(pool)  # what was finished counts, and is reported
+            raise
         finally:
             _stop_all(pool)
 
@@ -288,6 +283,11 @@ def _stop(*workers: _Worker) -> None:
     """Terminate the workers together; any still alive two seconds later is killed."""
     for worker in workers:
         worker.connection.close()
+    _end(workers)
+
+
+def _end(workers: Sequence[_Worker]) -> None:
+    for worker in workers:
         if worker.process.is_alive():
             worker.process.terminate()
     deadline = time.monotonic() + 2
@@ -296,6 +296,37 @@ def _stop(*workers: _Worker) -> None:
         if worker.process.is_alive():
             worker.process.kill()
             worker.process.join()
+
+
+def _stop_and_drain(pool: list[_Worker]) -> list[ConversionResult]:
+    """On Ctrl-C: stop every worker, then take the results they sent before stopping (a worker
+    finishes writing and sending a document before it obeys), so the summary counts every file
+    written. A second Ctrl-C meanwhile is ignored."""
+    previous = signal.getsignal(signal.SIGINT)
+    main = _is_main_thread()
+    if main:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _end(pool)
+        finished = [result for worker in pool for result in _sent_before_stopping(worker)]
+        _stop_all(pool)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+    return finished
+
+
+def _sent_before_stopping(worker: _Worker) -> Iterator[ConversionResult]:
+    """The results left in a stopped worker's pipe, in the order its jobs were sent."""
+    while worker.queue:
+        try:
+            if not worker.connection.poll():
+                return
+            result: ConversionResult = worker.connection.recv()
+        except Exception:  # a message cut short by the stop: the job was not finished
+            return
+        worker.queue.popleft()
+        yield result
 
 
 def _is_main_thread() -> bool:
@@ -328,25 +359,25 @@ def _convert_and_send(connection: Connection, job: Job, options: Options, write:
     parent is gone."""
     inject_test_fault(job)
     result = convert_one(job, options)
-    if write:
-        result = write_outputs(result)  # a failure to write is the document's one-line error
-    try:
-        connection.send(result)
-    except (OSError, ValueError):
-        return False
-    except Exception as exc:  # a result that cannot be pickled: still one line, no traceback
-        reason = f"internal error (result not sent: {type(exc).__name__}); please report"
-        connection.send(ConversionResult(job, error=f"{job.label}: {reason}"))
+    with _stop_deferred():  # outputs on disk are always reported: the stop waits for the send
+        if write:
+            result = write_outputs(result)  # a failure to write is the document's one-line error
+        inject_test_fault(job, after_writing=True)
+        try:
+            connection.send(result)
+        except (OSError, ValueError):
+            return False
+        except Exception as exc:  # a result that cannot be pickled: still one line, no traceback
+            reason = f"internal error (result not sent: {type(exc).__name__}); please report"
+            connection.send(ConversionResult(job, error=f"{job.label}: {reason}"))
     return True
 
 
-def inject_test_fault(job: Job) -> None:
-    """In a worker, the fault ``FAULT_HOOK`` asks for when ``job`` is converted (tests only)."""
-    fault, _, fault_glob = os.environ.get(FAULT_HOOK, "").partition(":")
-    if not fault_glob or not fnmatch(job.source.name, fault_glob):
-        return
-    if fault == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    if fault == "hang":
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-        time.sleep(3600)
+@contextmanager
+def _stop_deferred() -> Iterator[None]:
+    """SIGTERM held back until the block ends (then it stops the worker as usual)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
