@@ -196,3 +196,27 @@ def test_pdfium_reads_symbol_font_glyphs_that_pdfminer_misreads(tmp_path: Path) 
     pdf.save()
     assert load_pdf(path, "pdfium").lines == ["Patient is ≥ 18 years of age"]
     assert load_pdf(path, "pdfminer").lines == ["Patient is ‡ 18 years of age"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_space_drawn_on_its_own_parts_the_words_it_touches(tmp_path: Path, engine: str) -> None:
+    """Cigna's "Effective Date ........ 03/15/2026" draws each space as a text object of its own,
+    overlapping the next word. Such an object paints nothing, and pdfium's text page skips it:
+    the pdfium engine read "........03/15/2026" and a reference "10." lost its list label."""
+    path = tmp_path / "lone_space.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=LETTER)
+    pdf.setFont("Helvetica", 10)
+    leader = "Effective Date ........"
+    pdf.drawString(72, 700, leader)
+    end = 72 + pdf.stringWidth(leader, "Helvetica", 10)
+    pdf.drawString(end, 700, " ")  # a text object of one space, then the date over its end
+    pdf.drawString(end + 0.5, 700, "03/15/2026")
+    pdf.drawString(72, 680, "10.")
+    pdf.drawString(72 + pdf.stringWidth("10.", "Helvetica", 10), 680, " ")
+    pdf.drawString(72 + pdf.stringWidth("10.", "Helvetica", 10) + 0.3, 680, "Singh S, et al.")
+    pdf.showPage()
+    pdf.save()
+    assert load_pdf(path, engine).lines == [
+        "Effective Date ........ 03/15/2026",
+        "10. Singh S, et al.",
+    ]

@@ -11,6 +11,10 @@ faster than pdfminer. Each character becomes the record pdfplumber would make of
 * line breaks pdfium generates are dropped, and so are characters without text (U+0000,
   pdfminer's ``(cid:0)``); the spaces it generates stay (pdfium replaces the
   document's own space characters with generated ones); its end-of-line hyphen code is ``-``;
+* a text object that paints nothing (a lone space, its box of zero width) is one pdfium's text
+  page skips, so no space would part the words on either side ("Date .......... 03/15/2026"
+  would read "..........03/15/2026"): each becomes a space character at its origin, after the
+  characters of the text object drawn before it, as pdfminer lists the space it reads there;
 * a page whose characters mostly run rotated is read in the frame where they are upright, as
   ``_pdf_chars`` does (pdfium's coordinates ignore ``/Rotate``: the frame follows the glyphs).
 
@@ -43,6 +47,7 @@ _TEXT_OBJECT_ADDRESS.argtypes = raw.FPDFText_GetTextObject.argtypes
 _TEXT_OBJECT_ADDRESS.restype = ctypes.c_void_p
 _LINE_BREAKS = frozenset("\r\n")
 _HYPHEN_MARKS = frozenset("\x02\ufffe")  # pdfium's code for a hyphen that ends a line
+_EMPTY_WIDTH = 0.01  # pdfium's kSizeEpsilon: a text object narrower than this is skipped
 
 
 def read_pdfium_pages(data: bytes) -> Iterator[PageChars]:
@@ -84,9 +89,10 @@ class _Style:
 
 
 def _read_page(page: Any, doctop: float) -> PageChars:
+    has_paths, blanks = _page_objects(page)
     textpage = raw.FPDFText_LoadPage(page.raw)
     try:
-        glyphs = _glyphs(textpage)
+        glyphs = _glyphs(textpage, blanks)
     finally:
         raw.FPDFText_ClosePage(textpage)
     published = page.get_rotation() % 360
@@ -97,7 +103,7 @@ def _read_page(page: Any, doctop: float) -> PageChars:
         records = _upright_records(glyphs, mediabox, frame)
     else:
         records = [_record(glyph, rotation, mediabox, frame) for glyph in glyphs]
-    return PageChars(records, _has_paths(page), (rotation - published) % 360, frame)
+    return PageChars(records, has_paths, (rotation - published) % 360, frame)
 
 
 def _upright_records(
@@ -130,10 +136,11 @@ def _upright_records(
     return records
 
 
-def _glyphs(textpage: Any) -> list[_Glyph]:
+def _glyphs(textpage: Any, blanks: dict[int | None, list[_Glyph]]) -> list[_Glyph]:
+    """The text page's characters, each blank object's space after the object drawn before it."""
     count = raw.FPDFText_CountChars(textpage)
     if count <= 0:
-        return []
+        return [glyph for spaces in blanks.values() for glyph in spaces]
     buffer = ctypes.create_string_buffer((count + 1) * 2)
     raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
     text = buffer.raw[: count * 2].decode("utf-16-le", errors="replace")
@@ -142,13 +149,18 @@ def _glyphs(textpage: Any) -> list[_Glyph]:
     box = raw.FS_RECTF()
     loose_box = raw.FPDFText_GetLooseCharBox
     styles: dict[int | None, _Style] = {}
-    glyphs: list[_Glyph] = []
+    glyphs: list[_Glyph] = [*blanks.pop(None, ())]  # blank objects drawn before any text
+    last_handle: int | None = None
     for index, char in enumerate(text):
         if char == "\x00" or (char in _LINE_BREAKS and raw.FPDFText_IsGenerated(textpage, index)):
             continue  # no text (pdfminer's "(cid:0)"), or a line break pdfium made up
         if char in _HYPHEN_MARKS and raw.FPDFText_IsHyphen(textpage, index):
             char = "-"
         handle = _TEXT_OBJECT_ADDRESS(textpage, index)
+        if handle != last_handle:
+            if blanks and last_handle in blanks:
+                glyphs.extend(blanks.pop(last_handle))
+            last_handle = handle
         style = styles.get(handle)
         if style is None:
             style = styles[handle] = _style(textpage, index)
@@ -160,17 +172,23 @@ def _glyphs(textpage: Any) -> list[_Glyph]:
             glyphs.append((char, left, bottom, right, bottom + style.size, style))
         else:
             glyphs.append((char, *_pdfminer_box(left, bottom, right, box.top + style.shift, style)))
+    for spaces in blanks.values():  # after the last text, or after objects pdfium dropped
+        glyphs.extend(spaces)
     return glyphs
 
 
 def _style(textpage: Any, index: int) -> _Style:
     font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
     tf_size = float(raw.FPDFText_GetFontSize(textpage, index))  # the Tf size, before the matrix
+    matrix = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(textpage, index, matrix)
+    return _font_style(font, tf_size, matrix)
+
+
+def _font_style(font: Any, tf_size: float, matrix: Any) -> _Style:
     buffer = ctypes.create_string_buffer(_FONT_BUFFER)
     length = raw.FPDFFont_GetBaseFontName(font, buffer, _FONT_BUFFER)
     fontname = buffer.raw[: max(length - 1, 0)].decode("latin-1")
-    matrix = raw.FS_MATRIX()
-    raw.FPDFText_GetMatrix(textpage, index, matrix)
     quarter = _quarter(matrix.a, matrix.b)
     vertical = (matrix.c**2 + matrix.d**2) ** 0.5
     standard = fontname in FONT_METRICS and not raw.FPDFFont_GetIsEmbedded(font)
@@ -267,16 +285,79 @@ def _rotate_box(
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _has_paths(page: Any) -> bool:
-    """Whether the page paints a path (line, rectangle, curve), forms included."""
-    stack = [(page.raw, raw.FPDFPage_CountObjects(page.raw), raw.FPDFPage_GetObject)]
+def _page_objects(page: Any) -> tuple[bool, dict[int | None, list[_Glyph]]]:
+    """Whether the page paints a path (line, rectangle, curve), forms included; and a space
+    for each text object that paints nothing, keyed by the text object drawn before it."""
+    has_paths = False
+    blanks: dict[int | None, list[_Glyph]] = {}
+    previous: int | None = None
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    stack = [(page.raw, raw.FPDFPage_CountObjects(page.raw), raw.FPDFPage_GetObject, 0, identity)]
     while stack:
-        parent, count, get = stack.pop()
-        for index in range(count):
-            kind = raw.FPDFPageObj_GetType(get(parent, index))
+        parent, count, get, start, outer = stack.pop()
+        for index in range(start, count):
+            obj = get(parent, index)
+            kind = raw.FPDFPageObj_GetType(obj)
             if kind == raw.FPDF_PAGEOBJ_PATH:
-                return True
-            if kind == raw.FPDF_PAGEOBJ_FORM:
-                form = get(parent, index)
-                stack.append((form, raw.FPDFFormObj_CountObjects(form), raw.FPDFFormObj_GetObject))
-    return False
+                has_paths = True
+            elif kind == raw.FPDF_PAGEOBJ_TEXT:
+                space = _blank_space(obj, outer)
+                if space is None:
+                    previous = ctypes.cast(obj, ctypes.c_void_p).value
+                else:
+                    blanks.setdefault(previous, []).append(space)
+            elif kind == raw.FPDF_PAGEOBJ_FORM:  # its objects, then the rest of this level
+                stack.append((parent, count, get, index + 1, outer))
+                inner = _times(_matrix_of(obj), outer)
+                counted = raw.FPDFFormObj_CountObjects(obj)
+                stack.append((obj, counted, raw.FPDFFormObj_GetObject, 0, inner))
+                break
+    return has_paths, blanks
+
+
+_Matrix = tuple[float, float, float, float, float, float]
+
+
+def _matrix_of(obj: Any) -> _Matrix:
+    matrix = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, matrix)
+    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+
+
+def _times(inner: _Matrix, outer: _Matrix) -> _Matrix:
+    """``inner`` then ``outer``, as PDF matrices compose (row vectors)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (
+        a * A + b * C,
+        a * B + b * D,
+        c * A + d * C,
+        c * B + d * D,
+        e * A + f * C + E,
+        e * B + f * D + F,
+    )
+
+
+def _blank_space(obj: Any, outer: _Matrix) -> _Glyph | None:
+    """A space at the origin of a text object whose box has no width (pdfium's text page skips
+    it); None for a text object that paints something."""
+    left, right = ctypes.c_float(), ctypes.c_float()
+    bottom, top = ctypes.c_float(), ctypes.c_float()
+    if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return None
+    if abs(right.value - left.value) >= _EMPTY_WIDTH:
+        return None
+    a, b, c, d, e, f = _times(_matrix_of(obj), outer)
+    tf_size = ctypes.c_float()
+    if not raw.FPDFTextObj_GetFontSize(obj, tf_size):
+        return None
+    font = raw.FPDFTextObj_GetFont(obj)
+    style = _font_style(font, tf_size.value, raw.FS_MATRIX(a, b, c, d, e, f))
+    descent = ctypes.c_float()
+    if not raw.FPDFFont_GetDescent(font, ctypes.c_float(tf_size.value), descent):
+        descent.value = 0.0
+    vertical = (c**2 + d**2) ** 0.5
+    baseline = f + descent.value * vertical + style.shift  # pdfminer's bottom, upright
+    if style.quarter == 0:
+        return (" ", e, baseline, e, baseline + style.size, style)
+    return (" ", *_pdfminer_box(e, f, e, f, style))
