@@ -220,3 +220,17 @@ def test_a_space_drawn_on_its_own_parts_the_words_it_touches(tmp_path: Path, eng
         "Effective Date ........ 03/15/2026",
         "10. Singh S, et al.",
     ]
+
+
+def test_text_pdfium_cannot_place_is_read_by_pdfminer(tmp_path: Path) -> None:
+    """A damaged matrix ("/A /B /C 1 2 3 cm") leaves pdfium no text to place; pdfminer skips the
+    operator: the file is read, not refused as image-only."""
+    path = tmp_path / "damaged_matrix.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=LETTER)
+    pdf._code.append("/A /B /C 1 2 3 cm")
+    pdf.drawString(72, 700, "Prior authorization is required.")
+    pdf.showPage()
+    pdf.save()
+    (chars,) = read_pdfium_pages(path.read_bytes())
+    assert not [c for c in chars.chars if not c["text"].isspace()]
+    assert load_pdf(path, "pdfium").lines == ["Prior authorization is required."]

@@ -199,7 +199,9 @@ def test_table_cells_are_joined_with_bars(tmp_path: Path) -> None:
     assert texts == ["HCPCS | Description", "J7504 | Lymphocyte immune globulin"]
 
 
-def test_fake_bold_drawn_twice_reads_once_as_a_heading(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["pdfminer", "pdfium"])
+def test_fake_bold_drawn_twice_reads_once_as_a_heading(tmp_path: Path, engine: str) -> None:
+    """pdfminer lists both strikes ("CCoovveerraaggee"); pdfium keeps one and drops the copy."""
     path = tmp_path / "fakebold.pdf"
     pdf = canvas.Canvas(str(path))
     pdf.setFont("Helvetica", 12)
@@ -207,7 +209,7 @@ def test_fake_bold_drawn_twice_reads_once_as_a_heading(tmp_path: Path) -> None:
         pdf.drawString(72 + dx, 700, "Coverage Criteria")
     pdf.drawString(72, 670, "Meets medical necessity.")
     pdf.save()
-    blocks = load_pdf(path).blocks
+    blocks = load_pdf(path, engine).blocks
     assert [(b.kind, b.text) for b in blocks] == [
         ("heading", "Coverage Criteria"),
         ("paragraph", "Meets medical necessity."),

@@ -60,6 +60,7 @@ class PageChars:
     has_paths: bool  # it paints lines, rectangles or curves: table finding looks only there
     rotated: int  # degrees added to the page's /Rotate to read it upright (0: as published)
     frame: PageFrame
+    rulings: Any = None  # what table finding reads, where the engine has it without pdfplumber
 
 
 class _CharDevice(PDFPageAggregator):

@@ -11,16 +11,16 @@ faster than pdfminer. Each character becomes the record pdfplumber would make of
 * line breaks pdfium generates are dropped, and so are characters without text (U+0000,
   pdfminer's ``(cid:0)``); the spaces it generates stay (pdfium replaces the
   document's own space characters with generated ones); its end-of-line hyphen code is ``-``;
-* a text object that paints nothing (a lone space, its box of zero width) is one pdfium's text
-  page skips, so no space would part the words on either side ("Date .......... 03/15/2026"
-  would read "..........03/15/2026"): each becomes a space character at its origin, after the
-  characters of the text object drawn before it, as pdfminer lists the space it reads there;
+* what the text page leaves out (a text object that paints nothing: a space; the second
+  strike of fake bold) is taken from the page's objects (``_pdf_pdfium_objects``);
 * a page whose characters mostly run rotated is read in the frame where they are upright, as
   ``_pdf_chars`` does (pdfium's coordinates ignore ``/Rotate``: the frame follows the glyphs).
 
-Font name and size are read once per text object. ``PageChars.has_paths`` says whether the
-page paints any path (lines, rectangles, curves), so table finding can open pdfplumber's
-``Page`` only there.
+Font name and size are read once per text object (``_pdf_pdfium_fonts``). On an upright page
+that paints paths, ``PageChars.rulings`` holds its lines, rectangles and curves, read from
+pdfium's path objects for pdfplumber's table finder (``_pdf_pdfium_rulings``): no pdfplumber
+``Page`` is opened. A page read in a turned frame leaves ``rulings`` unset, and table finding
+opens pdfplumber's page there.
 """
 
 from __future__ import annotations
@@ -33,21 +33,21 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 import pypdfium2_raw.bindings as _bindings
-from pdfminer.fontmetrics import FONT_METRICS
 from pdfminer.pdfdocument import PDFEncryptionError
 
 from ._pdf_chars import Char, PageChars, PageFrame, page_frame
+from ._pdf_pdfium_fonts import Glyph, Style, font_style, pdfminer_box
+from ._pdf_pdfium_objects import mark_double_struck, page_objects
+from ._pdf_pdfium_rulings import RulingPage, path_shapes
 
 __all__ = ["read_pdfium_pages"]
 
-_FONT_BUFFER = 256
 # FPDFText_GetTextObject returning the object's address: a cheap key for per-object styles
 _TEXT_OBJECT_ADDRESS = _bindings._libs["pdfium"]["FPDFText_GetTextObject"]
 _TEXT_OBJECT_ADDRESS.argtypes = raw.FPDFText_GetTextObject.argtypes
 _TEXT_OBJECT_ADDRESS.restype = ctypes.c_void_p
 _LINE_BREAKS = frozenset("\r\n")
 _HYPHEN_MARKS = frozenset("\x02\ufffe")  # pdfium's code for a hyphen that ends a line
-_EMPTY_WIDTH = 0.01  # pdfium's kSizeEpsilon: a text object narrower than this is skipped
 
 
 def read_pdfium_pages(data: bytes) -> Iterator[PageChars]:
@@ -72,42 +72,37 @@ def read_pdfium_pages(data: bytes) -> Iterator[PageChars]:
         document.close()
 
 
-# (text, left, bottom, right, top, style): one character in user space (y up), pdfminer's box
-_Glyph = tuple[str, float, float, float, float, "_Style"]
-
-
-class _Style:
-    """What pdfium knows once per text object: font name, effective size, rotation in quarters."""
-
-    __slots__ = ("fontname", "quarter", "shift", "size", "width_scale", "widths")
-
-    def __init__(self, fontname: str, size: float, quarter: int, shift: float) -> None:
-        self.fontname, self.size, self.quarter = fontname, size, quarter
-        self.shift = shift  # moves pdfium's baseline side of the box to pdfminer's
-        self.widths: dict[str, int] = {}  # pdfminer's own widths, where it uses them
-        self.width_scale = 0.0
-
-
 def _read_page(page: Any, doctop: float) -> PageChars:
-    has_paths, blanks = _page_objects(page)
+    objects = page_objects(page)
+    paths = objects.paths
+    styles: dict[int | None, Style] = {}
     textpage = raw.FPDFText_LoadPage(page.raw)
     try:
-        glyphs = _glyphs(textpage, blanks)
+        glyphs = _glyphs(textpage, objects.blanks, styles)
     finally:
         raw.FPDFText_ClosePage(textpage)
+    mark_double_struck(objects.texts, styles)
     published = page.get_rotation() % 360
     rotation = _upright_rotation(glyphs, published)
     mediabox = page.get_mediabox()
     frame = page_frame(mediabox, rotation, doctop)
+    chars = PageChars([], bool(paths), (rotation - published) % 360, frame)
     if rotation == 0 and frame.x0 == mediabox[0]:
-        records = _upright_records(glyphs, mediabox, frame)
+        chars.chars = _upright_records(glyphs, mediabox, frame)
+        if paths:  # pdfplumber's coordinates are these: table finding needs no pdfplumber page
+            base = frame.height + frame.top + mediabox[1]
+            shapes = [s for obj, m in paths for s in path_shapes(obj, m, base, frame.doctop)]
+            width = mediabox[2] - mediabox[0]
+            chars.rulings = RulingPage(
+                (frame.x0, frame.top, frame.x0 + width, frame.bottom), shapes
+            )
     else:
-        records = [_record(glyph, rotation, mediabox, frame) for glyph in glyphs]
-    return PageChars(records, has_paths, (rotation - published) % 360, frame)
+        chars.chars = [_record(glyph, rotation, mediabox, frame) for glyph in glyphs]
+    return chars
 
 
 def _upright_records(
-    glyphs: list[_Glyph], mediabox: tuple[float, float, float, float], frame: PageFrame
+    glyphs: list[Glyph], mediabox: tuple[float, float, float, float], frame: PageFrame
 ) -> list[Char]:
     """``_record`` for an unrotated page, inlined for upright glyphs: the common case."""
     records: list[Char] = []
@@ -136,8 +131,11 @@ def _upright_records(
     return records
 
 
-def _glyphs(textpage: Any, blanks: dict[int | None, list[_Glyph]]) -> list[_Glyph]:
-    """The text page's characters, each blank object's space after the object drawn before it."""
+def _glyphs(
+    textpage: Any, blanks: dict[int | None, list[Glyph]], styles: dict[int | None, Style]
+) -> list[Glyph]:
+    """The text page's characters, each blank object's space after the object drawn before it;
+    ``styles`` gets the style of each text object read, by its address."""
     count = raw.FPDFText_CountChars(textpage)
     if count <= 0:
         return [glyph for spaces in blanks.values() for glyph in spaces]
@@ -148,8 +146,7 @@ def _glyphs(textpage: Any, blanks: dict[int | None, list[_Glyph]]) -> list[_Glyp
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
     box = raw.FS_RECTF()
     loose_box = raw.FPDFText_GetLooseCharBox
-    styles: dict[int | None, _Style] = {}
-    glyphs: list[_Glyph] = [*blanks.pop(None, ())]  # blank objects drawn before any text
+    glyphs: list[Glyph] = [*blanks.pop(None, ())]  # blank objects drawn before any text
     last_handle: int | None = None
     for index, char in enumerate(text):
         if char == "\x00" or (char in _LINE_BREAKS and raw.FPDFText_IsGenerated(textpage, index)):
@@ -171,54 +168,21 @@ def _glyphs(textpage: Any, blanks: dict[int | None, list[_Glyph]]) -> list[_Glyp
         if style.quarter == 0:
             glyphs.append((char, left, bottom, right, bottom + style.size, style))
         else:
-            glyphs.append((char, *_pdfminer_box(left, bottom, right, box.top + style.shift, style)))
+            glyphs.append((char, *pdfminer_box(left, bottom, right, box.top + style.shift, style)))
     for spaces in blanks.values():  # after the last text, or after objects pdfium dropped
         glyphs.extend(spaces)
     return glyphs
 
 
-def _style(textpage: Any, index: int) -> _Style:
+def _style(textpage: Any, index: int) -> Style:
     font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
     tf_size = float(raw.FPDFText_GetFontSize(textpage, index))  # the Tf size, before the matrix
     matrix = raw.FS_MATRIX()
     raw.FPDFText_GetMatrix(textpage, index, matrix)
-    return _font_style(font, tf_size, matrix)
+    return font_style(font, tf_size, matrix)
 
 
-def _font_style(font: Any, tf_size: float, matrix: Any) -> _Style:
-    buffer = ctypes.create_string_buffer(_FONT_BUFFER)
-    length = raw.FPDFFont_GetBaseFontName(font, buffer, _FONT_BUFFER)
-    fontname = buffer.raw[: max(length - 1, 0)].decode("latin-1")
-    quarter = _quarter(matrix.a, matrix.b)
-    vertical = (matrix.c**2 + matrix.d**2) ** 0.5
-    standard = fontname in FONT_METRICS and not raw.FPDFFont_GetIsEmbedded(font)
-    shift = _descent_correction(font, fontname, tf_size) * vertical if standard else 0.0
-    style = _Style(fontname, tf_size * vertical, quarter, shift)
-    if standard and quarter == 0:
-        style.widths = FONT_METRICS[fontname][1]
-        style.width_scale = tf_size * (matrix.a**2 + matrix.b**2) ** 0.5 / 1000
-    return style
-
-
-def _descent_correction(font: Any, fontname: str, size: float) -> float:
-    """pdfminer's descent minus pdfium's for a standard-14 font that is not embedded: pdfminer
-    reads its own metrics (descent and widths), pdfium those of the font it substitutes."""
-    pdfium_descent = ctypes.c_float()
-    if not raw.FPDFFont_GetDescent(font, ctypes.c_float(size), pdfium_descent):
-        return 0.0
-    # pdfminer reads a missing Descent (Symbol, ZapfDingbats) as 0
-    descent = float(FONT_METRICS[fontname][0].get("Descent", 0))  # type: ignore[arg-type]
-    return descent * size / 1000 - pdfium_descent.value
-
-
-def _quarter(a: float, b: float) -> int:
-    """The baseline's direction in quarter turns counter-clockwise (0: left to right)."""
-    if abs(a) >= abs(b):
-        return 0 if a >= 0 else 2
-    return 1 if b > 0 else 3
-
-
-def _upright_rotation(glyphs: list[_Glyph], published: int) -> int:
+def _upright_rotation(glyphs: list[Glyph], published: int) -> int:
     """The page rotation that sets most glyphs upright; the published one when none prevails.
 
     pdfium's coordinates ignore ``/Rotate``: the frame follows the glyphs' own direction.
@@ -230,24 +194,8 @@ def _upright_rotation(glyphs: list[_Glyph], published: int) -> int:
     return quarter * 90 if count * 2 > sum(quarters.values()) else published
 
 
-def _pdfminer_box(
-    left: float, bottom: float, right: float, top: float, style: _Style
-) -> tuple[float, float, float, float, _Style]:
-    """pdfminer's box: the baseline side of pdfium's loose box, the far side one size away."""
-    size = style.size
-    if style.quarter == 0:
-        top = bottom + size
-    elif style.quarter == 2:
-        bottom = top - size
-    elif style.quarter == 1:
-        left = right - size
-    else:
-        right = left + size
-    return left, bottom, right, top, style
-
-
 def _record(
-    glyph: _Glyph, rotation: int, mediabox: tuple[float, float, float, float], frame: PageFrame
+    glyph: Glyph, rotation: int, mediabox: tuple[float, float, float, float], frame: PageFrame
 ) -> Char:
     """The character in pdfminer's device space for ``rotation``, then as pdfplumber keys it."""
     text, left, bottom, right, top, style = glyph
@@ -283,81 +231,3 @@ def _rotate_box(
     else:
         xs, ys = (left - mx0, right - mx0), (bottom - my0, top - my0)
     return min(xs), min(ys), max(xs), max(ys)
-
-
-def _page_objects(page: Any) -> tuple[bool, dict[int | None, list[_Glyph]]]:
-    """Whether the page paints a path (line, rectangle, curve), forms included; and a space
-    for each text object that paints nothing, keyed by the text object drawn before it."""
-    has_paths = False
-    blanks: dict[int | None, list[_Glyph]] = {}
-    previous: int | None = None
-    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    stack = [(page.raw, raw.FPDFPage_CountObjects(page.raw), raw.FPDFPage_GetObject, 0, identity)]
-    while stack:
-        parent, count, get, start, outer = stack.pop()
-        for index in range(start, count):
-            obj = get(parent, index)
-            kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_PATH:
-                has_paths = True
-            elif kind == raw.FPDF_PAGEOBJ_TEXT:
-                space = _blank_space(obj, outer)
-                if space is None:
-                    previous = ctypes.cast(obj, ctypes.c_void_p).value
-                else:
-                    blanks.setdefault(previous, []).append(space)
-            elif kind == raw.FPDF_PAGEOBJ_FORM:  # its objects, then the rest of this level
-                stack.append((parent, count, get, index + 1, outer))
-                inner = _times(_matrix_of(obj), outer)
-                counted = raw.FPDFFormObj_CountObjects(obj)
-                stack.append((obj, counted, raw.FPDFFormObj_GetObject, 0, inner))
-                break
-    return has_paths, blanks
-
-
-_Matrix = tuple[float, float, float, float, float, float]
-
-
-def _matrix_of(obj: Any) -> _Matrix:
-    matrix = raw.FS_MATRIX()
-    raw.FPDFPageObj_GetMatrix(obj, matrix)
-    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
-
-
-def _times(inner: _Matrix, outer: _Matrix) -> _Matrix:
-    """``inner`` then ``outer``, as PDF matrices compose (row vectors)."""
-    a, b, c, d, e, f = inner
-    A, B, C, D, E, F = outer
-    return (
-        a * A + b * C,
-        a * B + b * D,
-        c * A + d * C,
-        c * B + d * D,
-        e * A + f * C + E,
-        e * B + f * D + F,
-    )
-
-
-def _blank_space(obj: Any, outer: _Matrix) -> _Glyph | None:
-    """A space at the origin of a text object whose box has no width (pdfium's text page skips
-    it); None for a text object that paints something."""
-    left, right = ctypes.c_float(), ctypes.c_float()
-    bottom, top = ctypes.c_float(), ctypes.c_float()
-    if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-        return None
-    if abs(right.value - left.value) >= _EMPTY_WIDTH:
-        return None
-    a, b, c, d, e, f = _times(_matrix_of(obj), outer)
-    tf_size = ctypes.c_float()
-    if not raw.FPDFTextObj_GetFontSize(obj, tf_size):
-        return None
-    font = raw.FPDFTextObj_GetFont(obj)
-    style = _font_style(font, tf_size.value, raw.FS_MATRIX(a, b, c, d, e, f))
-    descent = ctypes.c_float()
-    if not raw.FPDFFont_GetDescent(font, ctypes.c_float(tf_size.value), descent):
-        descent.value = 0.0
-    vertical = (c**2 + d**2) ** 0.5
-    baseline = f + descent.value * vertical + style.shift  # pdfminer's bottom, upright
-    if style.quarter == 0:
-        return (" ", e, baseline, e, baseline + style.size, style)
-    return (" ", *_pdfminer_box(e, f, e, f, style))

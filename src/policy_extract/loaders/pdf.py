@@ -89,12 +89,18 @@ def load_pdf(path: Path, engine: str | None = None) -> Document:
     """Read ``path`` as a PDF; raise ``LoadError`` with a one-line reason when that fails.
 
     ``engine`` is the character source, ``pdfminer`` or ``pdfium`` (default: the
-    ``POLICY_EXTRACT_PDF_ENGINE`` environment variable, else ``pdfminer``).
+    ``POLICY_EXTRACT_PDF_ENGINE`` environment variable, else ``pdfium``).
     """
     data = _read_bytes(path)
     tables: list[FoundTable] = []
-    pages, notes = _read_pages(path, data, choose_engine(path, engine), tables)
+    chosen = choose_engine(path, engine)
+    pages, notes = _read_pages(path, data, chosen, tables)
     lines = [line for page in pages for line in page.lines]
+    if not lines and chosen == "pdfium":
+        # pdfium drops text it cannot place (a damaged matrix: "/A /B /C 1 2 3 cm");
+        # pdfminer skips the damaged operator: before calling the file image-only, ask it
+        pages, notes = _read_pages(path, data, "pdfminer", tables)
+        lines = [line for page in pages for line in page.lines]
     if not lines:
         raise LoadError(path, "PDF has no text layer (image-only); OCR is needed")
     furniture = find_page_furniture(pages)
@@ -193,13 +199,14 @@ def _page_chars(path: Path, data: bytes, engine: str) -> Iterator[tuple[PageChar
 
 
 def _pdfium_page_chars(data: bytes) -> Iterator[tuple[PageChars, Any]]:
-    """pdfium's characters; pdfplumber's page (for table finding) only where paths are painted."""
+    """pdfium's characters, with the rulings pdfium read for table finding; pdfplumber's page
+    only where paths are painted on a page pdfium could not give rulings for."""
     from ._pdf_pdfium import read_pdfium_pages
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:  # opening reads no page content
         for index, chars in enumerate(read_pdfium_pages(data)):
-            if not chars.has_paths or chars.rotated:
-                yield chars, None
+            if not chars.has_paths or chars.rotated or chars.rulings is not None:
+                yield chars, chars.rulings
                 continue
             page = pdf.pages[index]
             yield chars, page
