@@ -234,3 +234,14 @@ def test_text_pdfium_cannot_place_is_read_by_pdfminer(tmp_path: Path) -> None:
     (chars,) = read_pdfium_pages(path.read_bytes())
     assert not [c for c in chars.chars if not c["text"].isspace()]
     assert load_pdf(path, "pdfium").lines == ["Prior authorization is required."]
+
+
+def test_pdfium_documents_read_in_threads_read_as_alone(seed_pdf: Path) -> None:
+    """pdfium is not thread-safe, even across documents; a Dask worker with several threads
+    reads PDFs side by side: each reads as it does alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    alone = load_pdf(seed_pdf, "pdfium").lines
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: load_pdf(seed_pdf, "pdfium").lines, range(12)))
+    assert all(lines == alone for lines in results)

@@ -26,6 +26,7 @@ opens pdfplumber's page there.
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -40,7 +41,9 @@ from ._pdf_pdfium_fonts import Glyph, Style, font_style, pdfminer_box
 from ._pdf_pdfium_objects import mark_double_struck, page_objects
 from ._pdf_pdfium_rulings import RulingPage, path_shapes
 
-__all__ = ["read_pdfium_pages"]
+__all__ = ["PDFIUM_LOCK", "read_pdfium_pages"]
+
+PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe, even across documents
 
 # FPDFText_GetTextObject returning the object's address: a cheap key for per-object styles
 _TEXT_OBJECT_ADDRESS = _bindings._libs["pdfium"]["FPDFText_GetTextObject"]
@@ -51,25 +54,34 @@ _HYPHEN_MARKS = frozenset("\x02\ufffe")  # pdfium's code for a hyphen that ends 
 
 
 def read_pdfium_pages(data: bytes) -> Iterator[PageChars]:
-    """Each page's characters, in content order, as pdfplumber would list them."""
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise PDFEncryptionError(str(exc)) from None
-        raise
+    """Each page's characters, in content order, as pdfplumber would list them.
+
+    pdfium allows one call at a time in a process, whatever the document: pdfium work here
+    holds ``PDFIUM_LOCK`` (a Dask worker runs documents in several threads), released between
+    pages so that each thread's other work runs meanwhile.
+    """
+    with PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(data)
+            count = len(document)
+        except pdfium.PdfiumError as exc:
+            if "password" in str(exc).lower():
+                raise PDFEncryptionError(str(exc)) from None
+            raise
     try:
         doctop = 0.0
-        for index in range(len(document)):
-            page = document[index]
-            try:
-                chars = _read_page(page, doctop)
-            finally:
-                page.close()
+        for index in range(count):
+            with PDFIUM_LOCK:
+                page = document[index]
+                try:
+                    chars = _read_page(page, doctop)
+                finally:
+                    page.close()
             doctop += chars.frame.height
             yield chars
     finally:
-        document.close()
+        with PDFIUM_LOCK:
+            document.close()
 
 
 def _read_page(page: Any, doctop: float) -> PageChars:
