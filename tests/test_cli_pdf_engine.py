@@ -62,7 +62,7 @@ def test_an_unknown_engine_is_one_line_and_writes_nothing(
     out.mkdir()
     result = cli(*_arguments(command, seed_pdf, out), "--pdf-engine", "ghostscript")
     assert result.returncode == 2, result.stderr
-    assert result.stderr == "error: unknown PDF engine 'ghostscript'; use pdfminer or pdfium\n"
+    assert result.stderr == "error: unknown PDF engine 'ghostscript'; use pdfium or pdfminer\n"
     assert [p.name for p in out.iterdir()] == (["answers.json"] if command == "evaluate" else [])
 
 
@@ -114,5 +114,6 @@ def test_options_carry_the_engine_to_where_a_document_is_converted(
 def test_help_names_the_engines_and_the_variable() -> None:
     result = cli("convert", "--help", env={"COLUMNS": "200"})
     assert "--pdf-engine" in result.stdout
-    assert "pdfminer|pdfium" in result.stdout
+    assert "pdfium|pdfminer" in result.stdout
     assert ENGINE_VARIABLE in result.stdout
+    assert "else pdfium" in result.stdout  # the default

@@ -12,7 +12,7 @@ import os
 
 __all__ = ["DEFAULT_ENGINE", "ENGINE_VARIABLE", "PDF_ENGINES", "resolve_engine"]
 
-PDF_ENGINES = ("pdfminer", "pdfium")
+PDF_ENGINES = ("pdfium", "pdfminer")
 DEFAULT_ENGINE = "pdfium"
 ENGINE_VARIABLE = "POLICY_EXTRACT_PDF_ENGINE"
 
