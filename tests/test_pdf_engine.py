@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -18,6 +19,7 @@ from policy_extract.errors import LoadError
 from policy_extract.loaders._pdf_chars import read_page_chars
 from policy_extract.loaders._pdf_lines import WORD_OPTIONS
 from policy_extract.loaders._pdf_pdfium import read_pdfium_pages
+from policy_extract.loaders._pdf_tables import TABLE_SETTINGS
 from policy_extract.loaders.pdf import ENGINE_VARIABLE, WORD_EXTRACTOR, load_pdf
 from policy_extract.pipeline import run_pipeline
 
@@ -48,7 +50,21 @@ def assert_lean_path_reads_like_pdfplumber(path: Path, most_pages: int) -> None:
             assert WORD_EXTRACTOR.extract_words(lean.chars) == expected, f"page {index + 1}"
             assert (lean.frame.top, lean.frame.bottom) == (page.bbox[1], page.bbox[3])
             assert lean.has_paths == bool(page.lines or page.rects or page.curves)
+            if lean.rulings is not None:  # table finding reads the same edges and cells
+                assert _edges(lean.rulings.edges) == _edges(page.edges), f"page {index + 1}"
+                assert _cells(lean.rulings.find_tables(TABLE_SETTINGS)) == _cells(
+                    page.find_tables(TABLE_SETTINGS)
+                ), f"page {index + 1}"
             page.close()
+
+
+def _edges(edges: list[dict[str, Any]]) -> list[tuple[object, ...]]:
+    keys = ("orientation", "x0", "top", "x1", "bottom", "width", "height", "doctop")
+    return [tuple(edge[key] for key in keys) for edge in edges]
+
+
+def _cells(tables: list[Any]) -> list[list[object]]:
+    return [[cell for row in table.rows for cell in row.cells] for table in tables]
 
 
 def test_lean_path_gives_pdfplumbers_words_on_test_layouts(seed_pdf: Path) -> None:

@@ -1,12 +1,13 @@
 """The lean pdfminer character source: pdfplumber's character records without its object tax.
 
 pdfplumber turns every layout object of a page (characters, rectangles, curves, images) into a
-dict before ``extract_words`` reads only the characters. Here pdfminer interprets the page into a
-device that keeps characters and only counts painted paths, and each ``LTChar`` becomes the few
-keys word grouping reads (text, box, ``doctop``, ``upright``, font name, size), computed exactly
-as ``pdfplumber.Page.process_object`` computes them. The words then come from pdfplumber's own
-``WordExtractor``, so they equal ``page.extract_words(**WORD_OPTIONS)`` (a test checks this on
-every real PDF and test layout). This relies on pdfplumber internals: pyproject pins its range.
+dict before ``extract_words`` reads only the characters. Here pdfminer interprets the page into
+a device that keeps characters and painted paths (no layout analysis), and each ``LTChar``
+becomes the few keys word grouping reads (text, box, ``doctop``, ``upright``, font name, size),
+computed exactly as ``pdfplumber.Page.process_object`` computes them. The words then come from
+pdfplumber's own ``WordExtractor``, so they equal ``page.extract_words(**WORD_OPTIONS)`` (a test
+checks this on every real PDF and test layout). This relies on pdfplumber internals: pyproject
+pins its range.
 
 **Rotated pages.** A character drawn at 90/180/270 degrees to the page's reading frame is not
 ``upright``; pdfplumber gives each such glyph its advance as ``size``, so grouping by size makes
@@ -15,23 +16,26 @@ again in the frame where they are upright (its ``/Rotate`` changed by that angle
 says so (``PageChars.rotated``) so the loader can warn.
 
 **Ruling lines.** ``PageChars.has_paths`` says whether the page paints any path (what
-pdfplumber would list as ``lines``, ``rects`` or ``curves``): table finding needs pdfplumber's
-``Page`` (and a second reading of the page) only where it is true.
+pdfplumber would list as ``lines``, ``rects`` or ``curves``), and ``PageChars.rulings`` holds
+them, keyed as ``Page.process_object`` keys them, for pdfplumber's table finder: no second
+reading of the page with pdfplumber's ``Page``. A page read in a turned frame has no rulings
+(its tables are not looked for).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LTChar, LTContainer, LTItem
-from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTItem, LTLine, LTRect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
-from pdfminer.utils import PathSegment
+
+from ._pdf_rulings import RulingPage, Shape
 
 Char = dict[str, Any]
 
@@ -64,23 +68,11 @@ class PageChars:
 
 
 class _CharDevice(PDFPageAggregator):
-    """pdfminer's aggregator minus the path objects: a painted path is only counted."""
+    """pdfminer's aggregator without layout analysis: characters, and the lines, rectangles and
+    curves of painted paths (what table finding reads)."""
 
     def __init__(self, rsrcmgr: PDFResourceManager, pageno: int) -> None:
         super().__init__(rsrcmgr, pageno=pageno, laparams=None)
-        self.paths = 0
-
-    def paint_path(
-        self,
-        gstate: PDFGraphicState,
-        stroke: bool,
-        fill: bool,
-        evenodd: bool,
-        path: Sequence[PathSegment],
-    ) -> None:
-        # pdfminer makes a line, rect or curve of every path that starts with a move ("m")
-        if path and path[0][0] == "m":
-            self.paths += 1
 
 
 def page_frame(mediabox: Sequence[float], rotation: int, doctop: float) -> PageFrame:
@@ -98,17 +90,22 @@ def read_page_chars(
 ) -> PageChars:
     """The page's characters as pdfplumber would list them; rotated text is read upright."""
     published = int(page.rotate) % 360
-    chars, paths, frame = _interpret(rsrcmgr, page, number, published, doctop)
+    chars, shapes, frame = _interpret(rsrcmgr, page, number, published, doctop)
     turn = _turn_to_upright(chars)
     if turn:
         rotation = (published + turn) % 360
-        chars, paths, frame = _interpret(rsrcmgr, page, number, rotation, doctop)
-    return PageChars([_record(char, frame) for char in chars], paths > 0, turn, frame)
+        chars, shapes, frame = _interpret(rsrcmgr, page, number, rotation, doctop)
+    found = PageChars([_record(char, frame) for char in chars], bool(shapes), turn, frame)
+    if shapes and not turn:
+        width = abs(page.mediabox[2] - page.mediabox[0])
+        bbox = (frame.x0, frame.top, frame.x0 + width, frame.bottom)
+        found.rulings = RulingPage(bbox, [_shape(shape, frame) for shape in shapes])
+    return found
 
 
 def _interpret(
     rsrcmgr: PDFResourceManager, page: PDFPage, number: int, rotation: int, doctop: float
-) -> tuple[list[LTChar], int, PageFrame]:
+) -> tuple[list[LTChar], list[LTCurve], PageFrame]:
     device = _CharDevice(rsrcmgr, number)
     published = page.rotate
     page.rotate = rotation
@@ -116,18 +113,43 @@ def _interpret(
         PDFPageInterpreter(rsrcmgr, device).process_page(page)
     finally:
         page.rotate = published
-    layout = device.get_result()
-    return list(_chars_in(layout)), device.paths, page_frame(page.mediabox, rotation, doctop)
+    chars: list[LTChar] = []
+    shapes: list[LTCurve] = []
+    _collect(device.get_result(), chars, shapes)
+    return chars, shapes, page_frame(page.mediabox, rotation, doctop)
 
 
-def _chars_in(items: Any) -> Iterator[LTChar]:
+def _collect(items: Any, chars: list[LTChar], shapes: list[LTCurve]) -> None:
     """Depth first, in drawing order, as pdfplumber walks a page (figures hold their own)."""
     item: LTItem
     for item in items:
         if isinstance(item, LTChar):
-            yield item
+            chars.append(item)
+        elif isinstance(item, LTCurve):  # lines and rects are curves too
+            shapes.append(item)
         elif isinstance(item, LTContainer):
-            yield from _chars_in(item)
+            _collect(item, chars, shapes)
+
+
+def _shape(shape: LTCurve, frame: PageFrame) -> Shape:
+    """``Page.process_object`` for a line, rect or curve, limited to what table finding reads."""
+    top = frame.height - shape.y1 + frame.top
+    kind = "line" if isinstance(shape, LTLine) else "rect" if isinstance(shape, LTRect) else "curve"
+    record: Shape = {
+        "object_type": kind,
+        "x0": shape.x0 + frame.x0 if frame.x0 != 0 else shape.x0,
+        "x1": shape.x1 + frame.x0 if frame.x0 != 0 else shape.x1,
+        "y0": shape.y0,
+        "y1": shape.y1,
+        "width": shape.width,
+        "height": shape.height,
+        "top": top,
+        "bottom": frame.height - shape.y0 + frame.top,
+        "doctop": frame.doctop + top,
+    }
+    if kind != "rect":
+        record["pts"] = [(frame.x0 + x, frame.top + frame.height - y) for x, y in shape.pts]
+    return record
 
 
 def _turn_to_upright(chars: list[LTChar]) -> int:

@@ -39,7 +39,8 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from ._pdf_chars import Char, PageChars, PageFrame, page_frame
 from ._pdf_pdfium_fonts import Glyph, Style, font_style, pdfminer_box
 from ._pdf_pdfium_objects import mark_double_struck, page_objects
-from ._pdf_pdfium_rulings import RulingPage, path_shapes
+from ._pdf_pdfium_rulings import path_shapes
+from ._pdf_rulings import RulingPage
 
 __all__ = ["PDFIUM_LOCK", "read_pdfium_pages"]
 

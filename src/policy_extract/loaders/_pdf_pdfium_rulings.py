@@ -7,47 +7,27 @@ becomes the objects pdfminer makes of it, by pdfminer's own rules (``paint_path`
 per subpath; a two-point subpath is a line, a closed four-point axis-aligned one a rectangle,
 anything else a curve through its segments' end points), in pdfplumber's coordinates
 (``Page.process_object``), and their edges are pdfplumber's (``Page.edges``: lines, then the
-rectangles' four sides, then the curves' segments). ``RulingPage`` hands them to pdfplumber's
-own ``TableFinder``, so the same tables come out, their edges differing only in float precision
-(pdfium keeps coordinates as 32-bit floats).
+rectangles' four sides, then the curves' segments). ``_pdf_rulings.RulingPage`` hands them to
+pdfplumber's own ``TableFinder``, so the same tables come out, their edges differing only in
+float precision (pdfium keeps coordinates as 32-bit floats).
 """
 
 from __future__ import annotations
 
 import ctypes
-import itertools
 import struct
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import pypdfium2.raw as raw
-from pdfplumber.table import Table, TableFinder
-from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 
-__all__ = ["Matrix", "RulingPage", "compose", "object_matrix", "path_shapes"]
+from ._pdf_rulings import Shape
+
+__all__ = ["Matrix", "compose", "object_matrix", "path_shapes"]
 
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
-Shape = dict[str, Any]  # a line, rect or curve, keyed as pdfplumber keys it
 _FLOAT32 = struct.Struct("f")
-
-
-class RulingPage:
-    """The part of a pdfplumber ``Page`` that table finding reads: its box, objects and edges."""
-
-    def __init__(self, bbox: tuple[float, float, float, float], shapes: list[Shape]) -> None:
-        self.bbox = bbox
-        self.objects: dict[str, list[Shape]] = {"line": [], "rect": [], "curve": []}
-        for shape in shapes:
-            self.objects[shape["object_type"]].append(shape)
-        self.edges: list[Shape] = [
-            *map(line_to_edge, self.objects["line"]),
-            *itertools.chain.from_iterable(map(rect_to_edges, self.objects["rect"])),
-            *itertools.chain.from_iterable(map(curve_to_edges, self.objects["curve"])),
-        ]
-
-    def find_tables(self, settings: dict[str, Any]) -> list[Table]:
-        return TableFinder(cast(Any, self), settings).tables  # reads .edges and .bbox only
 
 
 def path_shapes(obj: Any, matrix: Matrix, base: float, doctop: float) -> Iterator[Shape]:

@@ -179,8 +179,8 @@ def _rotation_warning(number: int, degrees: int, lines: list[Line]) -> Notice:
 
 
 def _page_chars(path: Path, data: bytes, engine: str) -> Iterator[tuple[PageChars, Any]]:
-    """Each page's characters, with its pdfplumber page where the engine has one (table
-    finding needs it). Only the PDF libraries' failures become LoadError."""
+    """Each page's characters, with what table finding reads of it (its rulings; pdfplumber's
+    page where the engine has none). Only the PDF libraries' failures become LoadError."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pdfminer warns about the damage it repairs
         try:
@@ -192,7 +192,7 @@ def _page_chars(path: Path, data: bytes, engine: str) -> Iterator[tuple[PageChar
                     chars = read_page_chars(
                         pdf.rsrcmgr, page.page_obj, page.page_number, page.initial_doctop
                     )
-                    yield chars, page
+                    yield chars, chars.rulings
                     page.close()  # drop the page's cached objects: memory stays flat
         except Exception as exc:  # pdfminer raises many unrelated types on damaged files
             raise LoadError(path, _describe_failure(exc)) from None
