@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..blocks import Block, Furniture
 from ..model import (
@@ -155,7 +156,13 @@ def is_structure(block: Block) -> bool:
 
 
 def _is_known(block: Block) -> bool:
-    return any(p.match(block.full_text) for p in _KNOWN_HEADINGS)
+    return _is_known_heading(block.full_text)
+
+
+@lru_cache(maxsize=4096)
+def _is_known_heading(text: str) -> bool:
+    """Asked of every block several times per document (a pure function of the text)."""
+    return any(p.match(text) for p in _KNOWN_HEADINGS)
 
 
 def _split_opening(sections: list[Section]) -> tuple[list[Section], list[Section]]:
