@@ -6,7 +6,8 @@
   behind one small interface (``Engine.results``); ``dask_engine``: on a Dask cluster (extra);
 - ``scheduling``: the order work is handed out (largest documents first);
 - ``writing``: atomic output files, with one-line errors;
-- ``report``: the lines a user reads, in input order whatever the completion order.
+- ``report``: the lines a user reads, in input order whatever the completion order;
+- ``interrupts``: Ctrl-C during a batch, handled so that no finished document is lost.
 
 Nothing here prints: progress is reported through callbacks and returned results.
 """
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from .dask_engine import ClusterError, DaskEngine
 from .engines import Engine, InProcessEngine, LocalPoolEngine
+from .interrupts import consume_results
 from .jobs import (
     FORMAT_SUFFIXES,
     SUFFIXES,
@@ -57,6 +59,7 @@ __all__ = [
     "Selection",
     "choose_engine",
     "collect_jobs",
+    "consume_results",
     "convert_many",
     "convert_one",
     "memory_limit",

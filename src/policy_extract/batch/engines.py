@@ -30,6 +30,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
 from .faults import inject_test_fault
+from .interrupts import ctrl_c_held
 from .jobs import Job
 from .scheduling import estimated_cost, largest_first
 from .worker import ConversionResult, Options, convert_one
@@ -183,19 +184,20 @@ def _collect(
     handles.update({w.process.sentinel: w for w in busy})
     ready = wait(list(handles), timeout=_seconds_to_deadline(busy, options))
     for worker in dict.fromkeys(handles[h] for h in ready):
-        job = worker.queue.popleft()
-        result = _receive(worker)
-        if result is None:  # the worker died: fail its job only, and replace it
-            reason = f"worker died ({_exit_status(worker.process)}) while converting this file"
-            result = ConversionResult(job, error=f"{job.label}: {reason}")
-            pending.extendleft(reversed(worker.queue))
-            worker.queue.clear()
-            _retire(pool, worker)
-        elif worker.queue:
-            worker.started = time.monotonic()
-            if on_start:
-                on_start(worker.queue[0])
-        yield result
+        with ctrl_c_held():  # from taking the result until the caller has handled it
+            job = worker.queue.popleft()
+            result = _receive(worker)
+            if result is None:  # the worker died: fail its job only, and replace it
+                reason = f"worker died ({_exit_status(worker.process)}) while converting this file"
+                result = ConversionResult(job, error=f"{job.label}: {reason}")
+                pending.extendleft(reversed(worker.queue))
+                worker.queue.clear()
+                _retire(pool, worker)
+            elif worker.queue:
+                worker.started = time.monotonic()
+                if on_start:
+                    on_start(worker.queue[0])
+            yield result
     for worker in [w for w in busy if w in pool and w.queue and _overdue(w, options)]:
         job = worker.queue.popleft()
         pending.extendleft(reversed(worker.queue))

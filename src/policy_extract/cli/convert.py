@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,7 +16,7 @@ from ._app import PDF_ENGINE_OPTION, TIMEOUT_OPTION, app, echo_lines, fail, pdf_
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from ..batch import BatchReport, Engine, Job, Options
+    from ..batch import BatchReport, ConversionResult, Engine, Job, Options
 
 
 def _parse_formats(formats: str) -> list[str]:
@@ -143,17 +142,16 @@ def convert(
 
 def _run_batch(engine: Engine, todo: list[Job], options: Options, report: BatchReport) -> bool:
     """Convert and write each job as it finishes; True when Ctrl-C cut the batch short."""
-    from ..batch import write_outputs
+    from ..batch import consume_results, write_outputs
 
     with _ProgressBar(len(todo), enabled=not report.quiet and sys.stderr.isatty()) as bar:
-        stream = engine.results(todo, options, on_start=bar.start)
+
+        def handle(result: ConversionResult) -> None:
+            echo_lines(report.add(write_outputs(result)))
+            bar.done(report.failed)
+
         try:
-            with closing(stream):
-                for result in stream:
-                    echo_lines(report.add(write_outputs(result)))
-                    bar.done(report.failed)
-        except KeyboardInterrupt:
-            return True
+            return consume_results(engine.results(todo, options, on_start=bar.start), handle)
         except PolicyExtractError as exc:  # the engine itself failed (a cluster out of reach)
             fail(exc.one_line())
     return False
