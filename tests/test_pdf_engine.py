@@ -20,6 +20,7 @@ from policy_extract.loaders._pdf_chars import read_page_chars
 from policy_extract.loaders._pdf_lines import WORD_OPTIONS
 from policy_extract.loaders._pdf_pdfium import read_pdfium_pages
 from policy_extract.loaders._pdf_tables import TABLE_SETTINGS
+from policy_extract.loaders._pdf_words import extract_words
 from policy_extract.loaders.pdf import ENGINE_VARIABLE, WORD_EXTRACTOR, load_pdf
 from policy_extract.pipeline import run_pipeline
 
@@ -48,6 +49,7 @@ def assert_lean_path_reads_like_pdfplumber(path: Path, most_pages: int) -> None:
             )
             expected = page.extract_words(**WORD_OPTIONS)
             assert WORD_EXTRACTOR.extract_words(lean.chars) == expected, f"page {index + 1}"
+            assert extract_words(lean.chars) == expected, f"page {index + 1}"  # ours, faster
             assert (lean.frame.top, lean.frame.bottom) == (page.bbox[1], page.bbox[3])
             assert lean.has_paths == bool(page.lines or page.rects or page.curves)
             if lean.rulings is not None:  # table finding reads the same edges and cells
@@ -76,6 +78,41 @@ def test_lean_path_gives_pdfplumbers_words_on_test_layouts(seed_pdf: Path) -> No
 @pytest.mark.parametrize("path", REAL_PDFS, ids=[p.name for p in REAL_PDFS])
 def test_lean_path_gives_pdfplumbers_words_on_real_pdfs(path: Path) -> None:
     assert_lean_path_reads_like_pdfplumber(path, PAGES_PER_REAL_PDF)
+
+
+def assert_our_words_are_pdfplumbers_on_pdfium_chars(path: Path) -> None:
+    pages = list(read_pdfium_pages(path.read_bytes()))
+    for index in _spread(len(pages), PAGES_PER_REAL_PDF):
+        chars = pages[index].chars
+        assert extract_words(chars) == WORD_EXTRACTOR.extract_words(chars), f"page {index + 1}"
+
+
+def test_our_word_grouping_is_pdfplumbers_on_pdfium_test_layouts(seed_pdf: Path) -> None:
+    assert_our_words_are_pdfplumbers_on_pdfium_chars(seed_pdf)
+
+
+@pytest.mark.skipif(not REAL_PDFS, reason=f"real payer corpus not found at {REAL_CORPUS}")
+@pytest.mark.parametrize("path", REAL_PDFS, ids=[p.name for p in REAL_PDFS])
+def test_our_word_grouping_is_pdfplumbers_on_pdfium_real_pdfs(path: Path) -> None:
+    assert_our_words_are_pdfplumbers_on_pdfium_chars(path)
+
+
+def test_our_word_grouping_keeps_pdfplumbers_quirks() -> None:
+    """Runs split by font, a character with no text alone, ligatures expanded, lines by top,
+    a rotated run (pdfplumber's own), in drawing order."""
+
+    def char(text: str, x0: float, top: float, **extra: object) -> dict[str, object]:
+        base = {"text": text, "x0": x0, "x1": x0 + 5, "top": top, "bottom": top + 10}
+        return {**base, "doctop": top + 800, "upright": True, "fontname": "F", "size": 10, **extra}
+
+    chars = [
+        char("a", 10, 100), char("b", 15, 101), char("\ufb01", 20, 99), char("", 25, 100),
+        char("c", 30, 100), char("d", 35, 100, fontname="G"), char("e", 12, 120),
+        char("x", 50, 50, upright=False), char("y", 50, 55, upright=False),
+        char(" ", 40, 100), char("f", 60, 104), char("g", 64, 100),
+    ]  # fmt: skip
+    assert extract_words(chars) == WORD_EXTRACTOR.extract_words(chars)
+    assert [w["text"] for w in extract_words(chars)][:5] == ["abfi", "", "c", "d", "e"]
 
 
 def test_ruled_page_is_flagged_for_table_finding(tmp_path: Path) -> None:

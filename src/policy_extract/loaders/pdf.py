@@ -71,6 +71,7 @@ from ._pdf_tables import (
     find_page_tables,
     merge_table_rows,
 )
+from ._pdf_words import extract_words
 from .pdf_engines import DEFAULT_ENGINE, ENGINE_VARIABLE, PDF_ENGINES, resolve_engine
 
 __all__ = [
@@ -82,7 +83,7 @@ __all__ = [
     "load_pdf",
 ]
 
-WORD_EXTRACTOR = WordExtractor(**WORD_OPTIONS)  # pdfplumber's own word grouping
+WORD_EXTRACTOR = WordExtractor(**WORD_OPTIONS)  # pdfplumber's own: what _pdf_words matches
 
 
 def load_pdf(path: Path, engine: str | None = None) -> Document:
@@ -167,7 +168,7 @@ def _read_pages(
 
 
 def _words_of(source: PageChars) -> list[Word]:
-    words: list[Word] = WORD_EXTRACTOR.extract_words(source.chars)
+    words = extract_words(source.chars)  # pdfplumber's WordExtractor, for our options
     if looks_double_struck(words):
         words = words_without_double_strikes(source.chars)
     return words
