@@ -128,10 +128,11 @@ def _cell_at(table: FoundTable, row_tops: list[float], x: float, y: float) -> Fo
     index = bisect_right(row_tops, y) - 1
     near = table.rows[index] if 0 <= index < len(table.rows) else []
     # A cell merged down over several rows sits in the first of them: look there last.
-    for cell in [*near, *(c for row in table.rows for c in row)]:
-        x0, top, x1, bottom = cell.bbox
-        if x0 <= x <= x1 and top <= y <= bottom:
-            return cell
+    for cells in (near, *table.rows):
+        for cell in cells:
+            x0, top, x1, bottom = cell.bbox
+            if x0 <= x <= x1 and top <= y <= bottom:
+                return cell
     return None
 
 
