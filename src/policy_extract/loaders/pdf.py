@@ -41,6 +41,7 @@ import hashlib
 import io
 import warnings
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -204,11 +205,14 @@ def _pdfium_page_chars(data: bytes) -> Iterator[tuple[PageChars, Any]]:
     only where paths are painted on a page pdfium could not give rulings for."""
     from ._pdf_pdfium import read_pdfium_pages
 
-    with pdfplumber.open(io.BytesIO(data)) as pdf:  # opening reads no page content
+    with ExitStack() as opened:  # pdfplumber only if a page needs it (closing it reads every page)
+        pdf: Any = None
         for index, chars in enumerate(read_pdfium_pages(data)):
             if not chars.has_paths or chars.rotated or chars.rulings is not None:
                 yield chars, chars.rulings
                 continue
+            if pdf is None:
+                pdf = opened.enter_context(pdfplumber.open(io.BytesIO(data)))
             page = pdf.pages[index]
             yield chars, page
             page.close()
