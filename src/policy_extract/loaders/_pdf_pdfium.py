@@ -46,10 +46,15 @@ __all__ = ["PDFIUM_LOCK", "read_pdfium_pages"]
 
 PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe, even across documents
 
-# FPDFText_GetTextObject returning the object's address: a cheap key for per-object styles
+# Called once per character, so without ctypes' per-call argument conversion (the arguments
+# are already ctypes objects or ints): FPDFText_GetTextObject returning the object's address
+# (a cheap key for per-object styles), and FPDFText_GetLooseCharBox.
 _TEXT_OBJECT_ADDRESS = _bindings._libs["pdfium"]["FPDFText_GetTextObject"]
-_TEXT_OBJECT_ADDRESS.argtypes = raw.FPDFText_GetTextObject.argtypes
+_TEXT_OBJECT_ADDRESS.argtypes = None
 _TEXT_OBJECT_ADDRESS.restype = ctypes.c_void_p
+_LOOSE_CHAR_BOX = _bindings._libs["pdfium"]["FPDFText_GetLooseCharBox"]
+_LOOSE_CHAR_BOX.argtypes = None
+_LOOSE_CHAR_BOX.restype = ctypes.c_int
 _LINE_BREAKS = frozenset("\r\n")
 _HYPHEN_MARKS = frozenset("\x02\ufffe")  # pdfium's code for a hyphen that ends a line
 
@@ -158,7 +163,8 @@ def _glyphs(
     if "\x00" in text:  # GetText skips U+0000 characters: every later one would shift by one
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
     box = raw.FS_RECTF()
-    loose_box = raw.FPDFText_GetLooseCharBox
+    box_pointer = ctypes.byref(box)
+    loose_box, text_object = _LOOSE_CHAR_BOX, _TEXT_OBJECT_ADDRESS
     glyphs: list[Glyph] = [*blanks.pop(None, ())]  # blank objects drawn before any text
     last_handle: int | None = None
     for index, char in enumerate(text):
@@ -166,7 +172,7 @@ def _glyphs(
             continue  # no text (pdfminer's "(cid:0)"), or a line break pdfium made up
         if char in _HYPHEN_MARKS and raw.FPDFText_IsHyphen(textpage, index):
             char = "-"
-        handle = _TEXT_OBJECT_ADDRESS(textpage, index)
+        handle = text_object(textpage, index)
         if handle != last_handle:
             if blanks and last_handle in blanks:
                 glyphs.extend(blanks.pop(last_handle))
@@ -174,7 +180,7 @@ def _glyphs(
         style = styles.get(handle)
         if style is None:
             style = styles[handle] = _style(textpage, index)
-        loose_box(textpage, index, box)
+        loose_box(textpage, index, box_pointer)
         left, bottom = box.left, box.bottom + style.shift
         width = style.widths.get(char) if style.widths else None
         right = box.right if width is None else left + width * style.width_scale
