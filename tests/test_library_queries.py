@@ -178,3 +178,25 @@ def test_changes_html_has_a_row_per_policy_and_fits_1280_px(tmp_path: Path) -> N
     dom = rendered_dom(page, tmp_path)
     assert dom.count("<tr>") == 3  # the header, the revised policy, the new one
     assert "revised" in dom and "new" in dom and 'data-fits="true"' in dom
+
+
+def test_compare_shows_each_listing_of_an_indication_a_plan_lists_twice(tmp_path: Path) -> None:
+    """A plan listing Crohn's disease twice (adults, then children, as payers do) has a row for
+    each; the second listing was dropped."""
+    from policy_extract.diff import load_for_diff
+    from policy_extract.render.json import policy_to_json
+
+    policy = load_for_diff(FIXTURES / "infliximab.md")
+    crohns = next(c for c in policy.coverage if c.condition.casefold().startswith("crohn"))
+    again = crohns.model_copy(update={"condition": crohns.condition.upper(), "id": "again"})
+    policy.coverage.append(again)
+    twice = tmp_path / "twice.json"
+    twice.write_text(policy_to_json(policy), encoding="utf-8")
+    db = build_library(tmp_path / "twice.sqlite", [twice])
+    result = invoke("compare", "infliximab", "--db", str(db), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    names = [cell["indication"] for cell in json.loads(result.stdout)["cells"]]
+    assert crohns.condition in names and crohns.condition.upper() in names
+    one = invoke("compare", "infliximab", "--db", str(db), "--indication", "crohn's disease")
+    assert one.returncode == 0, one.stderr
+    assert crohns.condition in one.stdout and crohns.condition.upper() in one.stdout

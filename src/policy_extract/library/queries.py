@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .normalize import drug_key
@@ -111,8 +112,10 @@ class Comparison:
 
     drug: str
     plans: list[Plan]
-    indications: list[tuple[str, str]]  # (key, a name as written), sorted by key
-    cells: dict[tuple[str, int], CompareCell]  # (indication key, version id) -> cell
+    # (row, a name as written), sorted: a row is an indication key, "key (2)" for a plan's
+    # second listing of it
+    indications: list[tuple[str, str]]
+    cells: dict[tuple[str, int], CompareCell]  # (row, version id) -> cell
     indication: str | None = None  # the --indication key, when criteria are shown
 
 
@@ -183,12 +186,16 @@ def compare_drug(
     cells: dict[tuple[str, int], CompareCell] = {}
     for plan in plans:
         places = _places_of_service(connection, plan.version_id)
+        repeats: Counter[str] = Counter()
         for condition in _conditions(connection, plan.version_id):
             key = condition[1]
-            if (wanted and key != wanted) or (key, plan.version_id) in cells:
+            if wanted and key != wanted:
                 continue
-            names.setdefault(key, condition[2])
-            cells[(key, plan.version_id)] = _cell(connection, plan, condition, places, wanted)
+            # a plan listing an indication twice (adults, children) gets a row per listing
+            repeats[key] += 1
+            row = key if repeats[key] == 1 else f"{key} ({repeats[key]})"
+            names.setdefault(row, condition[2])
+            cells[(row, plan.version_id)] = _cell(connection, plan, condition, places, wanted)
     used = {version for _, version in cells}
     return Comparison(
         drug=drug,
