@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from policy_extract.blocks import Block, Span
+from policy_extract.blocks import Block, Furniture, Span
 from policy_extract.model import PolicyDate, choose_effective_date
 from policy_extract.phrases.approval import parse_approval
 from policy_extract.phrases.dates import find_dated_statements, parse_date
-from policy_extract.profiles._fields import find_icd10_codes, read_policy_number
+from policy_extract.profiles._fields import (
+    find_icd10_codes,
+    read_header_number,
+    read_policy_number,
+)
 from policy_extract.profiles._payers import find_payer
 
 
@@ -117,6 +121,27 @@ def test_policy_number_from_a_labelled_field_on_the_first_pages() -> None:
     assert found is not None and found[0] == "2026D0017AN"
     assert read_policy_number([_block("Policy Number: 2026D0017AN", page=5)]) is None
     assert read_policy_number([_block("Policy number: none")]) is None
+
+
+def test_policy_number_printed_alone_in_the_running_header() -> None:
+    """FEP prints "5.21.169" unlabelled in a header box every page repeats; a phone number in
+    the letterhead, a version "1.0" or a number only page 1 prints is not a policy number."""
+
+    def block(text: str, page: int = 1) -> Block:
+        return Block("paragraph", text, Span(page=page, line_start=1, line_end=1))
+
+    def header(text: str) -> Furniture:
+        return Furniture(text, "running-header", Span(page=2, line_start=40, line_end=40))
+
+    blocks = [block("1-800-624-5060"), block("1.0"), block("5.21.169"), block("Breyanzi")]
+    furniture = [header("1-800-624-5060"), header("1.0"), header("5.21.169")]
+    found = read_header_number(blocks, furniture)
+    assert found is not None and found[0] == "5.21.169"
+    assert read_header_number(blocks, furniture[:2]) is None  # not repeated: not a header
+    assert read_header_number([block("CC-0029")], [header("CC-0029")]) == (
+        "CC-0029",
+        Span(page=1, line_start=1, line_end=1),
+    )
 
 
 def test_icd10_codes_need_icd_context_when_undotted() -> None:

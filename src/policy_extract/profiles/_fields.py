@@ -1,7 +1,8 @@
 """Readers every profile shares for the contract v1.1 front matter and code lists.
 
 ``read_front_matter(policy, blocks)`` fills ``dates``, ``effective_date``, ``policy_number``
-(from a labelled field, unless the profile already set one) and the document-level ``icd10``
+(from a labelled field, else an identifier alone in the running header, unless the profile
+already set one) and the document-level ``icd10``
 list, and records their spans in ``policy.spans``. Profiles call it after reading their own
 fields; each reader leaves a field alone when the document does not state it.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ..blocks import Block, Span
+from ..blocks import Block, Furniture, Span
 from ..model import Icd10Code, Policy, PolicyDate, choose_effective_date
 from ..phrases.dates import find_dated_statements
 
@@ -20,6 +21,7 @@ __all__ = [
     "find_icd10_codes",
     "read_dates",
     "read_front_matter",
+    "read_header_number",
     "read_policy_number",
 ]
 
@@ -31,6 +33,13 @@ _POLICY_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _HAS_DIGIT = re.compile(r"\d")
+# An identifier printed alone in the running header, unlabelled ("5.21.169", "CC-0029",
+# "IP0660"): a letter prefix and digits, or digit groups joined by dots or dashes.
+_BARE_NUMBER = re.compile(
+    r"[A-Z]{1,5}[-.]?\d[\dA-Z]*(?:[.\-]\d[\dA-Z]*){0,3}|\d[\dA-Z]*(?:[.\-]\d[\dA-Z]*){1,3}"
+)
+_PHONE = re.compile(r"^(?:1-)?\d{3}-\d{3}-\d{4}$")
+_ID_DIGITS = 4  # fewer digits is a version or section number ("1.0", "3.1.2")
 
 # ICD-10-CM codes: a letter, two characters, optionally a dot and up to four more; a range
 # "M05.00-M05.9" / "C00 – C14" is one entry. A three-character code without a dot ("J82") is
@@ -81,6 +90,26 @@ def read_policy_number(blocks: Iterable[Block], pages: int = 2) -> tuple[str, Sp
     return None
 
 
+def read_header_number(
+    blocks: Iterable[Block], furniture: Sequence[Furniture]
+) -> tuple[str, Span] | None:
+    """An unlabelled identifier alone on a line of page 1 that every later page repeats in its
+    running header: where a template prints its policy number with no label."""
+    repeated = {item.text.strip() for item in furniture if item.reason == "running-header"}
+    for block in blocks:
+        if (block.span.page or 1) > 1:
+            break
+        text = block.full_text.strip()
+        if (
+            text in repeated
+            and _BARE_NUMBER.fullmatch(text)
+            and not _PHONE.match(text)
+            and sum(c.isdigit() for c in text) >= _ID_DIGITS
+        ):
+            return text, block.span
+    return None
+
+
 def find_icd10_codes(blocks: Iterable[Block]) -> list[Icd10Code]:
     """Every ICD-10-CM code or range printed in ``blocks``, once each, in reading order."""
     codes: list[Icd10Code] = []
@@ -113,8 +142,15 @@ def find_icd10_codes(blocks: Iterable[Block]) -> list[Icd10Code]:
     return codes
 
 
-def read_front_matter(policy: Policy, blocks: Sequence[Block], *, icd10: bool = True) -> None:
-    """Fill ``dates``, ``effective_date``, ``policy_number`` and (with ``icd10``) document
+def read_front_matter(
+    policy: Policy,
+    blocks: Sequence[Block],
+    *,
+    icd10: bool = True,
+    furniture: Sequence[Furniture] = (),
+) -> None:
+    """Fill ``dates``, ``effective_date``, ``policy_number`` (a labelled one, else an identifier
+    the running header repeats, given the page ``furniture``) and (with ``icd10``) document
     ``icd10`` where the document states them and the profile has not; record their spans in
     ``policy.spans``."""
     if not policy.dates:
@@ -126,7 +162,7 @@ def read_front_matter(policy: Policy, blocks: Sequence[Block], *, icd10: bool = 
             if chosen.span is not None:
                 policy.spans["effective_date"] = chosen.span
     if policy.policy_number is None:
-        found = read_policy_number(blocks)
+        found = read_policy_number(blocks) or read_header_number(blocks, furniture)
         if found is not None:
             policy.policy_number, policy.spans["policy_number"] = found
     if icd10 and not policy.icd10:

@@ -92,7 +92,7 @@ def read_base_policy(
     payer = find_payer(blocks, furniture)
     if payer is not None:
         policy.payer, policy.spans["payer"] = payer
-    read_front_matter(policy, blocks)
+    read_front_matter(policy, blocks, furniture=furniture)
     return policy, findings
 
 
