@@ -99,3 +99,23 @@ def test_lines_rectangles_and_curves_in_a_form_are_pdfplumbers(tmp_path: Path) -
 @pytest.mark.parametrize("path", REAL_PDFS, ids=[p.name for p in REAL_PDFS])
 def test_real_pdf_rulings_are_pdfplumbers(path: Path) -> None:
     assert assert_rulings_match_pdfplumber(path, PAGES_PER_REAL_PDF) >= 1
+
+
+def test_rulings_of_a_page_whose_mediabox_does_not_start_at_zero(tmp_path: Path) -> None:
+    """pdfplumber shifts objects by the mediabox origin; both engines' rulings follow it."""
+    import pypdfium2 as pdfium
+
+    from test_pdf_engine import assert_lean_path_reads_like_pdfplumber
+
+    plain, path = tmp_path / "plain.pdf", tmp_path / "offset.pdf"
+    rows = [[["J0585", "Injection, onabotulinumtoxinA, 1 unit"]], [["J0587", "Myobloc"]]]
+    build_table_pdf(plain, ["Botulinum toxins"], ["HCPCS Code", "Description"], rows, [90, 230])
+    document = pdfium.PdfDocument(plain)
+    for index in range(len(document)):
+        page = document[index]
+        page.set_mediabox(36, 48, LETTER[0], LETTER[1])
+        page.close()
+    document.save(path)
+    document.close()
+    assert assert_rulings_match_pdfplumber(path, most_pages=10) >= 1
+    assert_lean_path_reads_like_pdfplumber(path, most_pages=10)  # edges and cells, exactly
