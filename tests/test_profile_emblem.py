@@ -9,10 +9,8 @@ import pytest
 from conftest import FIXTURES, REAL_CORPUS, SEED
 from policy_extract.model import CriteriaNode
 from policy_extract.pipeline import extract
-from policy_extract.profiles.emblem_criteria import (
-    regroup_connected_items,
-    strip_footnote_marks,
-)
+from policy_extract.profiles._criteria_tree import regroup_connected_items
+from policy_extract.profiles.emblem_criteria import strip_footnote_marks
 
 FIXTURE = FIXTURES / "emblem_romatuzumab.md"
 REAL = REAL_CORPUS / "emblemhealth_prime_denosumab_IC-0098_rev2025-11-04.pdf"

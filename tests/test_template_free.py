@@ -172,3 +172,30 @@ def test_pdf_list_interrupted_by_notes_lead_ins_and_other_label_forms() -> None:
     assert [c.label for c in own.children[1].children] == ["1", "2"]
     assert own.children[1].operator == "any"
     assert len(joined.children) == 1  # the dosing regimen is not a criterion
+
+
+def test_alternatives_indented_under_an_item_ending_in_and_are_the_next_criterion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "...risk for fracture; AND" is complete, and joined by its AND to what follows: the two
+    "...; OR" bullets indented under it are the next criterion, a group of alternatives (three
+    items, not two), whatever the payer."""
+    source = tmp_path / "policy.md"
+    source.write_text(
+        "# Exampla (examplumab) Injection\n\n## Coverage Criteria\n\n"
+        "Examplumab is considered medically necessary when the following criteria are met:\n\n"
+        "1. Bone Disease. Approve for 12 months if the patient meets ALL of the following:\n"
+        "    - Patient is at least 18 years of age; AND\n"
+        "    - Patient must be at an increased risk for fracture; AND\n"
+        "        - Documented treatment failure of a bisphosphonate; OR\n"
+        "        - Documented contraindication to a bisphosphonate\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("POLICY_EXTRACT_DISABLE_PROFILES", "all")
+    criteria = _condition(extract(source), "Bone Disease").criteria
+    assert criteria is not None and criteria.operator == "all"
+    first, risk, alternatives = criteria.children
+    assert first.text.startswith("Patient is at least 18")
+    assert risk.text.endswith("risk for fracture; AND") and not risk.children
+    assert alternatives.text == "" and alternatives.operator == "any"
+    assert [c.text.split()[1] for c in alternatives.children] == ["treatment", "contraindication"]

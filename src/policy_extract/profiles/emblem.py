@@ -25,9 +25,9 @@ from ..outline import build_list_tree
 from ..phrases.approval import approval_phase, parse_approval
 from ._common import Findings, authorized_condition, slugify
 from ._condition_names import named_condition
-from ._criteria_tree import criteria_from_nodes
+from ._criteria_tree import criteria_from_nodes, regroup_connected_items
 from .base import NO_MATCH, Match, Profile
-from .emblem_criteria import as_note_item, regroup_connected_items, strip_footnote_marks
+from .emblem_criteria import as_note_item, strip_footnote_marks
 from .generic import find_title
 from .generic import is_structure as generic_is_structure
 from .generic import read_base_policy as read_generic

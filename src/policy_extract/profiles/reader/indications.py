@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from ...blocks import Block
 from ...model import CriteriaNode, Period, Statement
 from ...phrases.approval import Phase, approval_phase, parse_approval
+from .._criteria_tree import regroup_connected_items
 from .criteria import connector_operator, criteria_from_tree, group_criteria
 from .language import (
     CONTINUATION_START,
@@ -261,6 +262,8 @@ def _add(state: _State, name: str, node: TreeNode, phase: Phase | None) -> None:
         found.criteria = criteria_from_tree(initial_child, root=True)
     else:
         found.criteria = group_criteria(node)
+    found.criteria = regroup_connected_items(found.criteria) if found.criteria else None
+    found.continuation = regroup_connected_items(found.continuation) if found.continuation else None
     found.periods = _periods(node, initial_child, continuation_child)
     state.last = state.reading.add(found, phase)
 
