@@ -20,8 +20,8 @@ from policy_extract.loaders._pdf_chars import read_page_chars
 from policy_extract.loaders._pdf_lines import WORD_OPTIONS
 from policy_extract.loaders._pdf_pdfium import read_pdfium_pages
 from policy_extract.loaders._pdf_tables import TABLE_SETTINGS
-from policy_extract.loaders._pdf_words import extract_words
-from policy_extract.loaders.pdf import ENGINE_VARIABLE, WORD_EXTRACTOR, load_pdf
+from policy_extract.loaders._pdf_words import WORD_EXTRACTOR, extract_words
+from policy_extract.loaders.pdf import ENGINE_VARIABLE, load_pdf
 from policy_extract.pipeline import run_pipeline
 
 REAL_PDFS = sorted(REAL_CORPUS.glob("*.pdf")) if REAL_CORPUS.is_dir() else []

@@ -29,17 +29,17 @@ from pdfplumber.utils.text import LIGATURES, WordExtractor
 
 from ._pdf_lines import WORD_OPTIONS
 
-__all__ = ["extract_words"]
+__all__ = ["WORD_EXTRACTOR", "extract_words"]
 
 Char = dict[str, Any]
 _TOLERANCE = 3
 _RUN_KEY = itemgetter("upright", "fontname", "size")
 _X0 = itemgetter("x0")
 _LIGATURE_CHARS = frozenset(LIGATURES)
-_PDFPLUMBER = WordExtractor(**WORD_OPTIONS)
-assert _PDFPLUMBER.x_tolerance == _PDFPLUMBER.y_tolerance == _TOLERANCE
-assert not _PDFPLUMBER.split_at_punctuation and not _PDFPLUMBER.keep_blank_chars
-assert _PDFPLUMBER.expansions == LIGATURES and not _PDFPLUMBER.use_text_flow
+WORD_EXTRACTOR = WordExtractor(**WORD_OPTIONS)  # pdfplumber's own: the reference (tests)
+assert WORD_EXTRACTOR.x_tolerance == WORD_EXTRACTOR.y_tolerance == _TOLERANCE
+assert not WORD_EXTRACTOR.split_at_punctuation and not WORD_EXTRACTOR.keep_blank_chars
+assert WORD_EXTRACTOR.expansions == LIGATURES and not WORD_EXTRACTOR.use_text_flow
 
 
 def extract_words(chars: list[Char]) -> list[Char]:
@@ -48,7 +48,7 @@ def extract_words(chars: list[Char]) -> list[Char]:
     for (upright, _, _), group in groupby(chars, _RUN_KEY):
         run = list(group)
         if not upright:
-            words.extend(_PDFPLUMBER.extract_words(run))
+            words.extend(WORD_EXTRACTOR.extract_words(run))
             continue
         for line in _lines(run):
             _split_line(line, words)

@@ -47,7 +47,6 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.text import WordExtractor
 
 from ..blocks import Document, Furniture, Notice
 from ..errors import LoadError
@@ -56,7 +55,6 @@ from ._pdf_blocks import build_blocks, join_lines
 from ._pdf_chars import PageChars, read_page_chars
 from ._pdf_furniture import find_page_furniture
 from ._pdf_lines import (
-    WORD_OPTIONS,
     Line,
     Page,
     Word,
@@ -83,8 +81,6 @@ __all__ = [
     "join_lines",
     "load_pdf",
 ]
-
-WORD_EXTRACTOR = WordExtractor(**WORD_OPTIONS)  # pdfplumber's own: what _pdf_words matches
 
 
 def load_pdf(path: Path, engine: str | None = None) -> Document:
