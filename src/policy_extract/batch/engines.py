@@ -30,7 +30,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
 from .faults import inject_test_fault
-from .interrupts import ctrl_c_held
+from .interrupts import ctrl_c_held, on_main_thread
 from .jobs import Job
 from .scheduling import estimated_cost, largest_first
 from .worker import ConversionResult, Options, convert_one
@@ -280,7 +280,7 @@ def _retire(pool: list[_Worker], worker: _Worker) -> None:
 def _stop_all(pool: list[_Worker]) -> None:
     """Terminate every worker; a second Ctrl-C meanwhile must not leave any behind."""
     previous = signal.getsignal(signal.SIGINT)
-    main = _is_main_thread()
+    main = on_main_thread()
     if main:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -315,7 +315,7 @@ def _stop_and_drain(pool: list[_Worker]) -> list[ConversionResult]:
     finishes writing and sending a document before it obeys), so the summary counts every file
     written. A second Ctrl-C meanwhile is ignored."""
     previous = signal.getsignal(signal.SIGINT)
-    main = _is_main_thread()
+    main = on_main_thread()
     if main:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -339,12 +339,6 @@ def _sent_before_stopping(worker: _Worker) -> Iterator[ConversionResult]:
             return
         worker.queue.popleft()
         yield result
-
-
-def _is_main_thread() -> bool:
-    import threading
-
-    return threading.current_thread() is threading.main_thread()
 
 
 def _serve(connection: Connection, options: Options, write: bool = False) -> None:

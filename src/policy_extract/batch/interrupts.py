@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TypeVar
 
-__all__ = ["consume_results", "ctrl_c_held"]
+__all__ = ["consume_results", "ctrl_c_held", "on_main_thread"]
 
 _Result = TypeVar("_Result")
 
@@ -67,7 +67,7 @@ def consume_results(
     Each result is handled whole; after Ctrl-C, the results the engine yields while it stops are
     handled as well, and a second Ctrl-C meanwhile is ignored. The stream is closed on return.
     """
-    main = threading.current_thread() is threading.main_thread()
+    main = on_main_thread()
     previous = signal.signal(signal.SIGINT, _CTRL_C.on_signal) if main else None
     _CTRL_C.pending = _CTRL_C.ignored = False
     try:
@@ -85,6 +85,11 @@ def consume_results(
         _CTRL_C.pending = _CTRL_C.ignored = False
         if main:
             signal.signal(signal.SIGINT, previous)
+
+
+def on_main_thread() -> bool:
+    """Whether this is the main thread: the only one that may set signal handlers."""
+    return threading.current_thread() is threading.main_thread()
 
 
 def _handle_the_rest(

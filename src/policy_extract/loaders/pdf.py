@@ -97,6 +97,7 @@ def load_pdf(path: Path, engine: str | None = None) -> Document:
     if not lines and chosen == "pdfium":
         # pdfium drops text it cannot place (a damaged matrix: "/A /B /C 1 2 3 cm");
         # pdfminer skips the damaged operator: before calling the file image-only, ask it
+        tables.clear()
         pages, notes = _read_pages(path, data, "pdfminer", tables)
         lines = [line for page in pages for line in page.lines]
     if not lines:
