@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,40 @@ def test_a_table_is_one_block_whose_text_joins_cells_by_bars() -> None:
     assert [(b.kind, b.text, b.span.line_start) for b in blocks] == [
         ("table", "Code | Description\nJ1745 | Injection, infliximab", 1),
     ]
+
+
+_MARKUP_LINES = [
+    "Plain words, then a soft break\nand a second line",
+    "Two spaces end this line  \nso the next is its own block",
+    "A backslash ends this line\\\nas a hard break too",
+    "**Bold lead:** then *italic* and _underscore_ and `code`",
+    "A [reference link][ref] and an [inline](https://example.org/a) one\n\n[ref]: https://example.org/r",
+    "An image ![alt text](pic.png) and an <https://example.org/auto> link",
+    "Entities &amp; &lt;tags&gt; &#169; and an escaped \\* star",
+    "- a. lettered item with [a link](https://example.org/l)\n- plain item\n  wrapped",
+    "| Code | Description |\n| --- | --- |\n| J7504 | *Atgam* [ref] |\n|  | |",
+    "# Heading with `code`\n\nText with <b>inline html</b> and a lone ] bracket",
+]
+
+
+@pytest.mark.parametrize("text", _MARKUP_LINES)
+def test_plain_lines_skip_the_inline_parser_with_the_same_blocks(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policy_extract.loaders import markdown
+
+    fast = parse_markdown(text)
+    monkeypatch.setattr(markdown, "_INLINE_MARKUP", re.compile(""))  # every line parsed inline
+    assert parse_markdown(text) == fast
+
+
+def test_every_markdown_fixture_reads_the_same_without_inline_parsing_of_plain_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from policy_extract.loaders import markdown
+
+    root = Path(__file__).parent
+    paths = [root.parent / "source_docs" / "atgam.md", *sorted(root.glob("fixtures/**/*.md"))]
+    fast = [parse_markdown(path.read_text(encoding="utf-8")) for path in paths]
+    monkeypatch.setattr(markdown, "_INLINE_MARKUP", re.compile(""))
+    assert [parse_markdown(path.read_text(encoding="utf-8")) for path in paths] == fast

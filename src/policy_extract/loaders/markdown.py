@@ -21,6 +21,12 @@ from .text import parse_text
 __all__ = ["parse_markdown"]
 
 _PARSER = MarkdownIt("commonmark").enable("table")
+# Inline markup is parsed only where a line can hold some (see _parse_inline): most policy lines
+# are plain words, and parsing them inline was about a fifth of a Markdown conversion.
+_PARSER.disable("inline")
+# The characters commonmark's inline rules act on, and a hard break (two spaces ending a line);
+# a line with neither gives the same tokens as plain text joined by soft breaks.
+_INLINE_MARKUP = re.compile(r"[\\`*_\[\]!<&]| \n")
 # markdown-it stops reading a block nested deeper than maxNesting and drops the rest of the
 # document without a word (commonmark's 20 is about 9 list levels). Raised to about 49 list
 # levels, still well inside Python's recursion limit; deeper documents are read as plain text.
@@ -39,16 +45,37 @@ def parse_markdown(text: str, *, path: str = "<string>", sha256: str = "") -> Do
     A document nested too deeply for markdown-it is read line by line as plain text instead, with
     a ``markdown-too-deep`` notice, so no part of it is dropped.
     """
+    env: dict[str, object] = {}
     try:
-        tokens = _PARSER.parse(text)
+        tokens = _PARSER.parse(text, env)
     except RecursionError:
         tokens = None
     if tokens is None or any(token.level >= _MAX_NESTING - 1 for token in tokens):
         return _plain_text_fallback(text, path=path, sha256=sha256)
+    for token in tokens:
+        if token.type == "inline":
+            token.children = _parse_inline(token.content, env)
     blocks = list(_blocks_from_tokens(tokens))
     return Document(
         path=path, format="markdown", sha256=sha256, blocks=blocks, lines=text.split("\n")
     )
+
+
+def _parse_inline(content: str, env: dict[str, object]) -> list[Token]:
+    """markdown-it's inline tokens for one block's text (links may use the document's reference
+    definitions, gathered in ``env``). Plain text, the common case, skips the inline parser."""
+    if not content:
+        return []
+    if _INLINE_MARKUP.search(content):
+        children: list[Token] = []
+        _PARSER.inline.parse(content, _PARSER, env, children)
+        return children
+    plain: list[Token] = []
+    for number, line in enumerate(content.split("\n")):
+        if number:
+            plain.append(Token("softbreak", "br", 0))
+        plain.append(Token("text", "", 0, content=line))
+    return plain
 
 
 def _plain_text_fallback(text: str, *, path: str, sha256: str) -> Document:
@@ -189,7 +216,7 @@ def _split_hardbreaks(token: Token) -> Iterator[tuple[int, list[Token], str]]:
 def _join_text(children: list[Token]) -> str:
     parts = []
     for child in children:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in ("text", "text_special", "code_inline", "html_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
