@@ -126,6 +126,13 @@ class _Handout:
 # no document waits behind a long one while another worker idles.
 _SMALL_COST = 16 * 1024
 _AHEAD = 8
+# A busy worker is topped up to _AHEAD once it holds this many or fewer: one message of several
+# jobs rather than one per result, so the parent wakes less often on a batch of small files.
+_REFILL_AT = _AHEAD // 2
+# When every busy worker has small documents queued, the parent waits this long after the first
+# result before taking them, so it wakes once per few results (half its CPU on a batch of small
+# files, CPU the workers then have); a large document is never queued, so never waits.
+_COALESCE = 0.002
 
 
 def _assign(pool: list[_Worker], pending: deque[Job], handout: _Handout) -> None:
@@ -141,6 +148,8 @@ def _assign(pool: list[_Worker], pending: deque[Job], handout: _Handout) -> None
     while pending and handed:
         handed = False
         for worker in sorted(pool, key=lambda w: len(w.queue) + len(batches[w])):
+            if len(worker.queue) > _REFILL_AT:
+                continue  # enough ahead: topped up later, several at a time
             held = [*worker.queue, *batches[worker]]
             if pending and _takes(held, pending[0], handout.costs):
                 batches[worker].append(pending.popleft())
@@ -183,10 +192,29 @@ def _collect(
     handles: dict[Any, _Worker] = {w.connection: w for w in busy}
     handles.update({w.process.sentinel: w for w in busy})
     ready = wait(list(handles), timeout=_seconds_to_deadline(busy, options))
+    if all(len(w.queue) > _REFILL_AT // 2 for w in busy):
+        time.sleep(_COALESCE)  # no worker can run dry meanwhile: take its results in one go
     for worker in dict.fromkeys(handles[h] for h in ready):
+        yield from _take_results(worker, pool, pending, on_start)
+    for worker in [w for w in busy if w in pool and w.queue and _overdue(w, options)]:
+        job = worker.queue.popleft()
+        pending.extendleft(reversed(worker.queue))
+        worker.queue.clear()
+        _retire(pool, worker)
+        assert options.timeout
+        yield ConversionResult(job, error=f"{job.label}: timed out after {options.timeout:g} s")
+
+
+def _take_results(
+    worker: _Worker, pool: list[_Worker], pending: deque[Job], on_start: OnStart | None
+) -> Iterator[ConversionResult]:
+    """Every result ``worker`` has sent so far (at least one: it is ready), or its death."""
+    first = True
+    while worker.queue and (first or _has_message(worker)):
+        first = False
         with ctrl_c_held():  # from taking the result until the caller has handled it
             job = worker.queue.popleft()
-            result = _receive(worker)
+            result = _receive(worker, job)
             if result is None:  # the worker died: fail its job only, and replace it
                 reason = f"worker died ({_exit_status(worker.process)}) while converting this file"
                 result = ConversionResult(job, error=f"{job.label}: {reason}")
@@ -198,13 +226,13 @@ def _collect(
                 if on_start:
                     on_start(worker.queue[0])
             yield result
-    for worker in [w for w in busy if w in pool and w.queue and _overdue(w, options)]:
-        job = worker.queue.popleft()
-        pending.extendleft(reversed(worker.queue))
-        worker.queue.clear()
-        _retire(pool, worker)
-        assert options.timeout
-        yield ConversionResult(job, error=f"{job.label}: timed out after {options.timeout:g} s")
+
+
+def _has_message(worker: _Worker) -> bool:
+    try:
+        return worker.connection.poll()
+    except (EOFError, OSError):
+        return False
 
 
 def _exit_status(process: BaseProcess) -> str:
@@ -217,11 +245,11 @@ def _exit_status(process: BaseProcess) -> str:
         return f"signal {-code}"
 
 
-def _receive(worker: _Worker) -> ConversionResult | None:
+def _receive(worker: _Worker, job: Job) -> ConversionResult | None:
+    """The result of ``job``, the first the worker holds; None when the worker died."""
     try:
         if worker.connection.poll():
-            result: ConversionResult = worker.connection.recv()
-            return result
+            return _result_of(job, worker.connection.recv())
     except (EOFError, OSError):
         pass
     worker.process.join(timeout=1)
@@ -334,11 +362,24 @@ def _sent_before_stopping(worker: _Worker) -> Iterator[ConversionResult]:
         try:
             if not worker.connection.poll():
                 return
-            result: ConversionResult = worker.connection.recv()
+            reply: _Reply = worker.connection.recv()
         except Exception:  # a message cut short by the stop: the job was not finished
             return
-        worker.queue.popleft()
-        yield result
+        yield _result_of(worker.queue.popleft(), reply)
+
+
+# What a worker sends back for each job, in the order it was sent them: the result without its
+# job (the parent holds that), so no paths are pickled and parsed again for every document.
+_Reply = tuple[dict[str, str], list[str], str | None, bool]  # outputs, warnings, error, written
+
+
+def _reply_of(result: ConversionResult) -> _Reply:
+    return result.outputs, result.warnings, result.error, result.written
+
+
+def _result_of(job: Job, reply: _Reply) -> ConversionResult:
+    outputs, warnings, error, written = reply
+    return ConversionResult(job, outputs, warnings, error, written)
 
 
 def _serve(connection: Connection, options: Options, write: bool = False) -> None:
@@ -370,12 +411,12 @@ def _convert_and_send(connection: Connection, job: Job, options: Options, write:
             result = write_outputs(result)  # a failure to write is the document's one-line error
         inject_test_fault(job, after_writing=True)
         try:
-            connection.send(result)
+            connection.send(_reply_of(result))
         except (OSError, ValueError):
             return False
         except Exception as exc:  # a result that cannot be pickled: still one line, no traceback
             reason = f"internal error (result not sent: {type(exc).__name__}); please report"
-            connection.send(ConversionResult(job, error=f"{job.label}: {reason}"))
+            connection.send(({}, [], f"{job.label}: {reason}", False))
     return True
 
 
