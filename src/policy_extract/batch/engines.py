@@ -16,25 +16,23 @@ progress bar), ignore Ctrl-C (the parent decides), and silence pdfminer's log.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import signal
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
-from .faults import inject_test_fault
 from .interrupts import ctrl_c_held, on_main_thread
 from .jobs import Job
+from .pool_worker import Reply, result_of, serve
 from .scheduling import estimated_cost, largest_first
 from .worker import ConversionResult, Options, convert_one
-from .writing import write_outputs
 
 __all__ = [
     "Engine",
@@ -249,7 +247,7 @@ def _receive(worker: _Worker, job: Job) -> ConversionResult | None:
     """The result of ``job``, the first the worker holds; None when the worker died."""
     try:
         if worker.connection.poll():
-            return _result_of(job, worker.connection.recv())
+            return result_of(job, worker.connection.recv())
     except (EOFError, OSError):
         pass
     worker.process.join(timeout=1)
@@ -293,7 +291,7 @@ def _forkserver() -> Any:
 def _start_worker(options: Options, write: bool = False) -> _Worker:
     context = _forkserver()
     parent_end, child_end = context.Pipe()
-    process = context.Process(target=_serve, args=(child_end, options, write), daemon=True)
+    process = context.Process(target=serve, args=(child_end, options, write), daemon=True)
     process.start()
     child_end.close()
     return _Worker(process, parent_end)
@@ -362,69 +360,7 @@ def _sent_before_stopping(worker: _Worker) -> Iterator[ConversionResult]:
         try:
             if not worker.connection.poll():
                 return
-            reply: _Reply = worker.connection.recv()
+            reply: Reply = worker.connection.recv()
         except Exception:  # a message cut short by the stop: the job was not finished
             return
-        yield _result_of(worker.queue.popleft(), reply)
-
-
-# What a worker sends back for each job, in the order it was sent them: the result without its
-# job (the parent holds that), so no paths are pickled and parsed again for every document.
-_Reply = tuple[dict[str, str], list[str], str | None, bool]  # outputs, warnings, error, written
-
-
-def _reply_of(result: ConversionResult) -> _Reply:
-    return result.outputs, result.warnings, result.error, result.written
-
-
-def _result_of(job: Job, reply: _Reply) -> ConversionResult:
-    outputs, warnings, error, written = reply
-    return ConversionResult(job, outputs, warnings, error, written)
-
-
-def _serve(connection: Connection, options: Options, write: bool = False) -> None:
-    """A worker's life: convert the jobs it is sent, in order, until the parent closes the pipe."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, _exit_on_terminate)  # unwind: no temporary file left behind
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    while True:
-        try:
-            batch: list[Job] = connection.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            return
-        for job in batch:
-            if not _convert_and_send(connection, job, options, write):
-                return
-
-
-def _exit_on_terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-def _convert_and_send(connection: Connection, job: Job, options: Options, write: bool) -> bool:
-    """Convert ``job`` (and write its outputs when asked) and send its result; False once the
-    parent is gone."""
-    inject_test_fault(job)
-    result = convert_one(job, options)
-    with _stop_deferred():  # outputs on disk are always reported: the stop waits for the send
-        if write:
-            result = write_outputs(result)  # a failure to write is the document's one-line error
-        inject_test_fault(job, after_writing=True)
-        try:
-            connection.send(_reply_of(result))
-        except (OSError, ValueError):
-            return False
-        except Exception as exc:  # a result that cannot be pickled: still one line, no traceback
-            reason = f"internal error (result not sent: {type(exc).__name__}); please report"
-            connection.send(({}, [], f"{job.label}: {reason}", False))
-    return True
-
-
-@contextmanager
-def _stop_deferred() -> Iterator[None]:
-    """SIGTERM held back until the block ends (then it stops the worker as usual)."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        yield result_of(worker.queue.popleft(), reply)
