@@ -37,7 +37,7 @@ import pypdfium2_raw.bindings as _bindings
 from pdfminer.pdfdocument import PDFEncryptionError
 
 from ._pdf_chars import Char, PageChars, PageFrame, page_frame
-from ._pdf_pdfium_fonts import Glyph, Style, font_style, pdfminer_box
+from ._pdf_pdfium_fonts import FontNames, Glyph, Style, font_style, pdfminer_box
 from ._pdf_pdfium_objects import mark_double_struck, page_objects
 from ._pdf_pdfium_rulings import path_shapes
 from ._pdf_rulings import RulingPage
@@ -101,7 +101,7 @@ def _read_page(page: Any, doctop: float) -> PageChars:
         raw.FPDFText_ClosePage(textpage)
     mark_double_struck(objects.texts, styles)
     published = page.get_rotation() % 360
-    rotation = _upright_rotation(glyphs, published)
+    rotation = _upright_rotation(glyphs, published, styles)
     mediabox = page.get_mediabox()
     frame = page_frame(mediabox, rotation, doctop)
     chars = PageChars([], bool(paths), (rotation - published) % 360, frame)
@@ -167,6 +167,7 @@ def _glyphs(
     loose_box, text_object = _LOOSE_CHAR_BOX, _TEXT_OBJECT_ADDRESS
     glyphs: list[Glyph] = [*blanks.pop(None, ())]  # blank objects drawn before any text
     last_handle: int | None = None
+    names = FontNames()
     for index, char in enumerate(text):
         if char == "\x00" or (char in _LINE_BREAKS and raw.FPDFText_IsGenerated(textpage, index)):
             continue  # no text (pdfminer's "(cid:0)"), or a line break pdfium made up
@@ -179,7 +180,7 @@ def _glyphs(
             last_handle = handle
         style = styles.get(handle)
         if style is None:
-            style = styles[handle] = _style(textpage, index)
+            style = styles[handle] = _style(textpage, index, names)
         loose_box(textpage, index, box_pointer)
         left, bottom = box.left, box.bottom + style.shift
         width = style.widths.get(char) if style.widths else None
@@ -193,19 +194,22 @@ def _glyphs(
     return glyphs
 
 
-def _style(textpage: Any, index: int) -> Style:
+def _style(textpage: Any, index: int, names: FontNames) -> Style:
     font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
     tf_size = float(raw.FPDFText_GetFontSize(textpage, index))  # the Tf size, before the matrix
     matrix = raw.FS_MATRIX()
     raw.FPDFText_GetMatrix(textpage, index, matrix)
-    return font_style(font, tf_size, matrix)
+    return font_style(font, tf_size, matrix, names)
 
 
-def _upright_rotation(glyphs: list[Glyph], published: int) -> int:
+def _upright_rotation(glyphs: list[Glyph], published: int, styles: dict[int | None, Style]) -> int:
     """The page rotation that sets most glyphs upright; the published one when none prevails.
 
     pdfium's coordinates ignore ``/Rotate``: the frame follows the glyphs' own direction.
+    ``styles`` are those of the text page's characters (a blank object's glyph is a space).
     """
+    if not any(style.quarter for style in styles.values()):  # the common case: all upright
+        return 0 if any(not glyph[0].isspace() for glyph in glyphs) else published
     quarters = Counter(glyph[5].quarter for glyph in glyphs if not glyph[0].isspace())
     if not quarters:
         return published

@@ -10,7 +10,7 @@ from typing import Any
 import pypdfium2.raw as raw
 from pdfminer.fontmetrics import FONT_METRICS
 
-__all__ = ["Glyph", "Style", "font_style", "pdfminer_box"]
+__all__ = ["FontNames", "Glyph", "Style", "font_style", "pdfminer_box"]
 
 _FONT_BUFFER = 256
 
@@ -30,13 +30,32 @@ class Style:
         self.width_scale = 0.0
 
 
-def font_style(font: Any, tf_size: float, matrix: Any) -> Style:
-    buffer = ctypes.create_string_buffer(_FONT_BUFFER)
-    length = raw.FPDFFont_GetBaseFontName(font, buffer, _FONT_BUFFER)
-    fontname = buffer.raw[: max(length - 1, 0)].decode("latin-1")
+class FontNames:
+    """Each font's base name and whether pdfminer reads its own metrics for it (a standard-14
+    font not embedded), read once per font handle: one page's cache (handles live with it)."""
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        self._known: dict[int | None, tuple[str, bool]] = {}
+
+    def of(self, font: Any) -> tuple[str, bool]:
+        key = ctypes.cast(font, ctypes.c_void_p).value
+        known = self._known.get(key)
+        if known is None:
+            buffer = ctypes.create_string_buffer(_FONT_BUFFER)
+            length = raw.FPDFFont_GetBaseFontName(font, buffer, _FONT_BUFFER)
+            fontname = buffer.raw[: max(length - 1, 0)].decode("latin-1")
+            standard = fontname in FONT_METRICS and not raw.FPDFFont_GetIsEmbedded(font)
+            known = self._known[key] = (fontname, standard)
+        return known
+
+
+def font_style(font: Any, tf_size: float, matrix: Any, names: FontNames | None = None) -> Style:
+    """The style of a text object drawn in ``font`` at Tf size ``tf_size`` with ``matrix``."""
+    fontname, standard = (names or FontNames()).of(font)
     quarter = _quarter(matrix.a, matrix.b)
     vertical = (matrix.c**2 + matrix.d**2) ** 0.5
-    standard = fontname in FONT_METRICS and not raw.FPDFFont_GetIsEmbedded(font)
     shift = _descent_correction(font, fontname, tf_size) * vertical if standard else 0.0
     style = Style(fontname, tf_size * vertical, quarter, shift)
     if standard and quarter == 0:
