@@ -42,7 +42,15 @@ from policy_extract.batch import (  # noqa: E402
     engines,
     write_outputs,
 )
-from test_batch_scale import small_policies  # noqa: E402
+
+
+def small_policies(folder: Path, count: int) -> Path:
+    """``tests/test_batch_scale.small_policies``, imported only when called: a pool worker runs
+    this script again as it starts, and should not import pytest with it (the command line's
+    workers do not)."""
+    from test_batch_scale import small_policies as write_small_policies
+
+    return write_small_policies(folder, count)
 
 
 def run(engine: Engine, jobs: Sequence[Job], every: Callable[[int], None] | None = None) -> float:
