@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/batch_bench.py [--small N] [--many N] [--skip-dask] [--repeat N]
 
 Prints:
+- the machine's own ceiling: two processes of pure Python work over one (shared cores, caches);
 - ``--jobs 2`` over ``--jobs 1`` wall time on the real PDFs (../shared/corpus/real) and on N small
   Markdown files, with jobs handed out in folder order (before) and largest first (now); with
   ``--repeat N`` the runs are interleaved (jobs 1, jobs 2, jobs 1, ...) and the median ratio is
@@ -179,6 +180,37 @@ def many_copies(count: int, workdir: Path, cluster: Any) -> None:
     client.close()
 
 
+def _spin(count: int) -> int:
+    total = 0
+    for number in range(count):
+        total += number * number
+    return total
+
+
+def machine_ceiling(repeat: int, count: int = 10_000_000) -> None:
+    """What two processes gain over one on this machine for pure Python work (no I/O, no
+    sharing): the most any --jobs 2 ratio can reach here, measured in the same run."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    ratios = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        _spin(count), _spin(count)
+        one = time.perf_counter() - started
+        started = time.perf_counter()
+        processes = [context.Process(target=_spin, args=(count,)) for _ in range(2)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        ratios.append(one / (time.perf_counter() - started))
+    print(
+        f"machine: two processes of pure Python over one: x{statistics.median(ratios):.2f}"
+        f" (median of {repeat}: {', '.join(f'x{r:.2f}' for r in ratios)})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=int, default=1000, help="small Markdown files")
@@ -195,6 +227,8 @@ def main() -> None:
         batches = [(f"{args.small} small Markdown files", small)] if args.small else []
         if REAL.is_dir() and not args.skip_real:
             batches.insert(0, (f"{len(list(REAL.glob('*.pdf')))} real PDFs", REAL))
+        if not args.only_many:
+            machine_ceiling(max(3, args.repeat))
         for name, source in [] if args.only_many else batches:
             jobs_ratio(name, source, workdir / "out", args.repeat, args.steps)
         if args.skip_dask:
