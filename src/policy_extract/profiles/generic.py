@@ -24,6 +24,7 @@ from ._common import (
 from ._drug_names import drug_from_document
 from ._fields import read_front_matter
 from ._payers import find_payer
+from ._title import read_title
 from .base import Match, Profile
 from .reader import read_coverage
 
@@ -81,8 +82,8 @@ def read_base_policy(
     findings = Findings()
     sections = build_sections(blocks)
     policy = Policy(outline=outline_from_sections(sections))
-    policy.title = _title(blocks)
-    if policy.title and "(" in policy.title:
+    policy.title = read_title(blocks, furniture)
+    if policy.title and "(" in policy.title and not _NAME_LIST.search(policy.title):
         policy.drug = parse_drug_names(policy.title)  # "Dupixent (dupilumab)"
     policy.references = _references(sections)
     policy.drug_details.hcpcs = _hcpcs_codes(blocks)
@@ -96,6 +97,11 @@ def read_base_policy(
     return policy, findings
 
 
+# A title that lists names ("Denosumab: Aukelso; Bildyos; ... (Subcutaneous)") is not one
+# "Brand (generic)" pair: the drug is then read from the text.
+_NAME_LIST = re.compile(r"[:;]")
+
+
 def find_title(blocks: Sequence[Block]) -> str | None:
     """The first heading: its later copies are running headers."""
     return next((b.full_text for b in blocks if b.kind == "heading"), None)
@@ -104,27 +110,6 @@ def find_title(blocks: Sequence[Block]) -> str | None:
 def is_structure(block: Block) -> bool:
     """Every heading is kept in the outline, so it is structure."""
     return block.kind == "heading"
-
-
-# A labelled title field, as many payers print on the first page: "Subject: | Dupixent
-# (dupilumab)", "Policy Title.......Infliximab Intravenous". Table cells come joined by " | ".
-# The title ends at its last non-space character (no lazy match that rescans a run of spaces).
-_TITLE_FIELD = re.compile(
-    r"^\s*(?:subject|policy\s+title|title|policy\s+name)\s*+[:.…|\s]*[:.…][|\s]*+"
-    r"(?P<title>[^|]*[^|\s])\s*(?:\|.*)?$",
-    re.IGNORECASE,
-)
-
-
-def _title(blocks: Sequence[Block]) -> str | None:
-    """A labelled title field on the first page, else the first heading, else the first line."""
-    for block in blocks:
-        if block.span.page not in (None, 1):
-            break
-        match = _TITLE_FIELD.match(block.full_text)
-        if match:
-            return match.group("title")
-    return find_title(blocks) or (blocks[0].full_text if blocks else None)
 
 
 def _references(sections: Sequence[Section]) -> list[Reference]:
