@@ -199,3 +199,22 @@ def test_alternatives_indented_under_an_item_ending_in_and_are_the_next_criterio
     assert risk.text.endswith("risk for fracture; AND") and not risk.children
     assert alternatives.text == "" and alternatives.operator == "any"
     assert [c.text.split()[1] for c in alternatives.children] == ["treatment", "contraindication"]
+
+
+def test_a_bullet_printed_at_the_level_of_the_line_announcing_its_list_is_its_first_item() -> None:
+    """A layout slip of real PDFs: "Diagnosis of X; and" printed at the x of "For initial
+    therapy, all of the following:", the rest of the list deeper. The diagnosis is the announced
+    list's first item, not a sibling that takes the list as its own children."""
+    blocks = [
+        _item("-", "For initial therapy, all of the following:", 54, 1),
+        _item("-", "Diagnosis of sialorrhea; and", 54, 2),
+        _item("-", "History of failure to one of the following:", 72, 3),
+        _para("Botox", 108, 4),
+        _item("-", "For continuation of therapy, all of the following:", 54, 5),
+        _item("-", "Patient has responded", 54, 6),  # no deeper list after it: a sibling
+        _item("-", "Prescribed by a specialist", 54, 7),
+    ]
+    roots = build_criteria_forest(blocks)
+    assert [r.text for r in roots] == [b.full_text for b in (blocks[0], blocks[4], *blocks[5:])]
+    assert [c.text for c in roots[0].children] == [blocks[1].full_text, blocks[2].full_text]
+    assert roots[1].children == []

@@ -12,11 +12,11 @@ Page 1 also carries a sidebar of related policies to the right of the table of c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from ..blocks import Block
 from ..outline import Node
+from .reader.tree import ANNOUNCES_LIST
 
 __all__ = [
     "BULLET_STEP",
@@ -27,7 +27,6 @@ __all__ = [
 
 # Points between a bullet character and its text in the template (and between list levels).
 BULLET_STEP = 18.0
-_ANNOUNCES_LIST = re.compile(r"\bfollowing\b[^:]*:\s*$", re.IGNORECASE)
 
 
 def text_position(block: Block) -> float:
@@ -65,7 +64,7 @@ def _mend_announced_items(items: Sequence[tuple[float, Block]]) -> list[float]:
         text = items[index][1].full_text.rstrip()
         if (
             positions[index] <= announcer_x
-            and _ANNOUNCES_LIST.search(items[index - 1][1].full_text)
+            and ANNOUNCES_LIST.search(items[index - 1][1].full_text)
             and not text.endswith(":")  # a list lead of its own is a sibling, not an item
             and positions[index + 1] > announcer_x
         ):

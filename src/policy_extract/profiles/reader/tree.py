@@ -7,11 +7,15 @@ that opens a new group of items, a "Dosing." paragraph between two indications. 
 - a note (a paragraph that starts with "Note", or is indented deeper than the item above it)
   belongs to the item above: it is kept in that item's ``notes``, never as a criterion;
 - any other paragraph is a node of the tree: it takes the place the next list item would take
-  (sibling of an open item of the same label style), and the items after it nest under it.
+  (sibling of an open item of the same label style), and the items after it nest under it;
+- a layout slip: the first bullet of a list printed at the level of the bullet announcing it
+  ("For initial therapy, all of the following:" then "Diagnosis of X; and" at the same indent,
+  the rest of the list deeper) is read as the announced list's first item.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +24,10 @@ from ...blocks import Block
 from ...outline import Node, label_style, sibling_depth
 from .language import GENERAL
 
-__all__ = ["TreeNode", "build_criteria_forest", "walk"]
+__all__ = ["ANNOUNCES_LIST", "TreeNode", "build_criteria_forest", "walk"]
+
+# A line that announces the list after it: "... all of the following:", "the following criteria:".
+ANNOUNCES_LIST = re.compile(r"\bfollowing\b[^:]*:\s*$", re.IGNORECASE)
 
 _NOTE = re.compile(r"^\s*\W{0,2}\s*notes?\b", re.IGNORECASE)
 _JOINED = re.compile(r"^\s*(?:and|or)\b", re.IGNORECASE)
@@ -60,6 +67,7 @@ def build_criteria_forest(blocks: Sequence[Block]) -> list[TreeNode]:
     """Roots of the trees formed by ``blocks`` (paragraphs and list items of one section)."""
     roots: list[TreeNode] = []
     stack: list[TreeNode] = []
+    blocks = _mend_slipped_bullets(blocks)
     for index, block in enumerate(blocks):
         if block.kind == "heading":
             continue
@@ -78,6 +86,24 @@ def build_criteria_forest(blocks: Sequence[Block]) -> list[TreeNode]:
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
     return roots
+
+
+def _mend_slipped_bullets(blocks: Sequence[Block]) -> list[Block]:
+    """``blocks``, with a bullet printed at the level of the bullet announcing its list (and
+    followed by that list's deeper bullets) moved to the list's indent."""
+    items = [i for i, b in enumerate(blocks) if b.kind == "list_item"]
+    mended = list(blocks)
+    for before, here, after in zip(items, items[1:], items[2:], strict=False):
+        announcer, item, next_item = mended[before], mended[here], mended[after]
+        if (
+            all(b.marker == "-" for b in (announcer, item, next_item))
+            and ANNOUNCES_LIST.search(announcer.full_text)
+            and not item.full_text.rstrip().endswith(":")  # a lead of its own is a sibling
+            and abs(item.indent - announcer.indent) <= 0.5
+            and next_item.indent > announcer.indent + 0.5
+        ):
+            mended[here] = dataclasses.replace(item, indent=next_item.indent)
+    return mended
 
 
 def _is_note(block: Block, item: TreeNode) -> bool:
