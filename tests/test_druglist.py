@@ -105,3 +105,62 @@ def test_a_table_without_layout_reads_its_cells_by_position() -> None:
     assert (product.name, product.hcpcs) == ("DRUG3", ["J2003"])
     assert product.flags == {"prior_authorization": "Yes", "site_of_care": "Home"}
     assert policy.drug_details.hcpcs[3].description == "Injection, drug3, 1 mg"
+
+
+def _ruled_drug_list(rows: int = 45) -> list[Block]:
+    """A drug list as the PDF loader gives a ruled table: one ``table`` block whose rows carry
+    their cells, a legend and a header row above the first code row, empty cells kept."""
+    from policy_extract.blocks import Cell, table_text
+
+    def row(number: int, *texts: str) -> list[Cell]:
+        span = Span(page=1 + number // 40, line_start=number, line_end=number)
+        return [Cell(text, span) for text in texts]
+
+    table = [
+        row(1, "UPPERCASE = Brand drug", "Coverage Level", "Notes & Restrictions"),
+        row(2, "HCPCS Code", "Drug Name", "HCPCS Code Description", "Coverage Level", "Notes"),
+        row(3, "* Miscellaneous Medical Drugs"),
+    ]
+    for i in range(rows):
+        name = "N/A" if i % 7 == 0 else f"BRAND{i}"
+        notes = "PA required" if i % 5 == 0 else ""
+        table.append(
+            row(4 + i, f"J{1000 + i}", name, f"Injection, drug{i}, 1 mg", "Covered", notes)
+        )
+    span = Span(page=1, line_start=1, line_end=3 + rows)
+    return [
+        Block("heading", "Medical Drug List", Span(page=1, line_start=0, line_end=0), True),
+        Block("table", table_text(table), span, rows=table),
+    ]
+
+
+def test_a_ruled_table_of_code_rows_is_a_drug_list_read_by_its_columns() -> None:
+    blocks = _ruled_drug_list()
+    profile, found = choose_profile(blocks)
+    assert profile.name == "druglist"
+    assert found.evidence == ("45 of 49 lines are table rows opening with a HCPCS code",)
+    policy, findings = read_policy(blocks, [])
+    assert findings.warnings == []  # the columns are the table's own
+    assert len(policy.products) == 45
+    first, second = policy.products[:2]
+    # "N/A" in the name column: no name printed, so the product is named by its description
+    assert (first.name, first.hcpcs, first.brand_names) == ("Injection, drug0, 1 mg", ["J1000"], [])
+    assert first.flags == {"coverage_level": "Covered", "notes": "PA required"}
+    assert (second.name, second.brand_names, second.flags) == (
+        "BRAND1",
+        ["BRAND1"],
+        {"coverage_level": "Covered"},  # an empty notes cell is no flag
+    )
+    descriptions = {h.code: h.description for h in policy.drug_details.hcpcs}
+    assert descriptions["J1044"] == "Injection, drug44, 1 mg"
+    assert first.span is not None and first.span.line_start == 4
+
+
+def test_the_real_medical_drug_list_is_read_as_one() -> None:
+    path = REAL_CORPUS / "priority_health_medical_drug_list_2026_commercial.pdf"
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared/corpus/real is absent)")
+    policy = extract(path)
+    assert policy.source is not None and policy.source.profile == "druglist"
+    assert len(policy.products) > 1000 and not policy.warnings
+    assert all(product.name != "N/A" and product.hcpcs for product in policy.products)

@@ -5,19 +5,21 @@ a HCPCS Level II code. Each row becomes a ``Product`` with its code, the drug na
 code's description from the same row, and the row's other columns (coverage level, notes and
 restrictions, prior authorization, ...) as ``flags`` named by the table's header.
 
-Until table blocks exist, a row arrives as lines whose cells are joined by " | "; a printed row
-whose cells wrap is several lines around the code's line. ``row_cells`` is the one place that
-splits a line into cells; ``table_rows`` gathers the lines of one row by vertical position (the
-nearest code line on the same page). A cell's column comes from its left edge where the loader
-knows it (the first cell of a line), else from the values the document prints in that column
-elsewhere, else it is taken as the description.
+A ruled table arrives as a ``table`` block whose rows carry their cells: a row whose first cell
+opens with a code is a drug's row, its cells in the header's columns; the header is the last row
+of three or more cells above the first code row. Unruled text arrives as lines whose cells are
+joined by " | "; a printed row whose cells wrap is several lines around the code's line.
+``row_cells`` is the one place that splits a line into cells; ``table_rows`` gathers the lines of
+one row by vertical position (the nearest code line on the same page). A cell's column comes
+from its left edge where the loader knows it (the first cell of a line), else from the values
+the document prints in that column elsewhere, else it is taken as the description.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..blocks import Block, Furniture, Span
@@ -38,6 +40,7 @@ _COLUMN_GAP = 15.0  # points: left edges closer than this are one column
 _CODE_WORDS = re.compile(r"\b(?:drug|description|code|cpt|hcpcs)\b|=", re.I)
 _SLUG = re.compile(r"[^a-z0-9]+")
 _NAME_WORD = re.compile(r"[A-Za-z]{3}")
+_NO_VALUE = frozenset({"N/A", "n/a", "NA", "-", "–", "—"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,7 @@ class Row:
     anchor: Block
     cells: list[Cell] = field(default_factory=list)
     lines: list[list[Cell]] = field(default_factory=list)
+    ruled: bool = False  # a row of a table block: its cells are in their columns already
 
     @property
     def span(self) -> Span:
@@ -74,15 +78,52 @@ def row_cells(block: Block) -> list[Cell]:
 
 
 def _is_code_line(block: Block) -> bool:
-    return block.kind != "heading" and _CODE.match(block.full_text) is not None
+    return block.kind not in ("heading", "table") and _CODE.match(block.full_text) is not None
+
+
+def _code_rows(table: Block) -> Iterator[list[Cell]]:
+    """The cells of each row of a ``table`` block that opens with a code (empty cells kept, so
+    each cell stays in its column)."""
+    for row in table.rows or []:
+        cells = [Cell(cell.text.strip(), cell.span) for cell in row]
+        while cells and not cells[0].text:
+            cells.pop(0)
+        if cells and _CODE.match(cells[0].text):
+            yield cells
+
+
+def _table_rows(table: Block) -> list[Row]:
+    rows = []
+    for cells in _code_rows(table):
+        code = _CODE.match(cells[0].text)
+        assert code is not None
+        span = cells[0].span
+        for cell in cells[1:]:
+            span = span.merge(cell.span)
+        text = " | ".join(cell.text for cell in cells if cell.text)
+        rows.append(Row(code.group("code"), Block("paragraph", text, span), cells, ruled=True))
+    return rows
+
+
+def _lines_and_rows(blocks: Sequence[Block]) -> tuple[int, int]:
+    """How many lines (a table's rows counted one by one), and how many open with a code."""
+    lines = rows = 0
+    for block in blocks:
+        if block.kind == "table":
+            lines += len(block.rows or [])
+            rows += sum(1 for _ in _code_rows(block))
+        else:
+            lines += 1
+            rows += _is_code_line(block)
+    return lines, rows
 
 
 def match(blocks: Sequence[Block]) -> Match:
     """Most lines are rows opening with a HCPCS code: a drug list, whoever publishes it."""
-    rows = sum(1 for block in blocks if _is_code_line(block))
-    if rows < _MIN_ROWS or rows < _MIN_SHARE * len(blocks):
+    lines, rows = _lines_and_rows(blocks)
+    if rows < _MIN_ROWS or rows < _MIN_SHARE * lines:
         return NO_MATCH
-    return Match(0.9, (f"{rows} of {len(blocks)} lines are table rows opening with a HCPCS code",))
+    return Match(0.9, (f"{rows} of {lines} lines are table rows opening with a HCPCS code",))
 
 
 def _code_column(blocks: Sequence[Block]) -> float | None:
@@ -130,7 +171,9 @@ def table_rows(blocks: Sequence[Block]) -> list[Row]:
     for block in blocks:
         found = _CODE.match(block.full_text) if _is_code_line(block) else None
         x = block.span.bbox[0] if block.span.bbox else None
-        if found and (code_x is None or x is None or abs(x - code_x) < _COLUMN_GAP / 2):
+        if block.kind == "table":
+            rows.extend(_table_rows(block))  # its cells are whole: no lines to gather
+        elif found and (code_x is None or x is None or abs(x - code_x) < _COLUMN_GAP / 2):
             rows.append(Row(code=found.group("code"), anchor=block, cells=row_cells(block)))
         elif block.kind != "heading" and block.span.bbox:
             lines.append(block)
@@ -142,7 +185,7 @@ def table_rows(blocks: Sequence[Block]) -> list[Row]:
         if block.kind == "heading" or block.span.page != page:
             _assign_segment(segment, by_id, edges)
             segment, page = [], block.span.page
-        if block.kind != "heading" and block.span.bbox:
+        if block.kind not in ("heading", "table") and block.span.bbox:
             segment.append(block)
     _assign_segment(segment, by_id, edges)
     return rows
@@ -245,11 +288,25 @@ def _header_cells(blocks: Sequence[Block]) -> list[str]:
     """Cell texts of the lines above the first row (the table's header), in order."""
     cells: list[str] = []
     for block in blocks:
+        if block.kind == "table" and any(True for _ in _code_rows(block)):
+            return cells + _table_header(block)
         if _is_code_line(block):
             break
-        if " | " in block.full_text:
+        if " | " in block.full_text and block.kind != "table":
             cells.extend(cell.text for cell in row_cells(block))
     return cells
+
+
+def _table_header(table: Block) -> list[str]:
+    """The last row of three or more cells above the table's first code row."""
+    header: list[str] = []
+    for row in table.rows or []:
+        texts = [cell.text.strip() for cell in row if cell.text.strip()]
+        if texts and _CODE.match(texts[0]):
+            break
+        if len(texts) >= 3:
+            header = texts
+    return header
 
 
 def _row_texts(row: Row, columns: _Columns) -> dict[int, list[str]]:
@@ -281,9 +338,10 @@ def _middle_of_span(span: Span) -> float:
 
 def _product(row: Row, columns: _Columns, case_names: bool) -> tuple[Product, str | None]:
     texts = {i: " ".join(parts) for i, parts in _row_texts(row, columns).items()}
-    name = texts.get(0) or texts.get(1) or row.code
+    given = texts.get(0) if texts.get(0) not in _NO_VALUE else None  # "N/A": no name printed
+    name = given or texts.get(1) or row.code
     product = Product(name=name, hcpcs=[row.code], span=row.span)
-    if case_names and texts.get(0) and _NAME_WORD.search(name):
+    if case_names and given and _NAME_WORD.search(name):
         if name.isupper():
             product.brand_names = [name]
         elif name.islower():
@@ -314,7 +372,7 @@ def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tupl
                 code=row.code, description=description, text=row.anchor.full_text, span=row.span
             )
     policy.drug_details.hcpcs = list(codes.values())
-    if len(columns.edges) < 2:
+    if len(columns.edges) < 2 and not all(row.ruled for row in rows):
         findings.warn(
             "section-not-read",
             "drug list: the table's name and description columns were not found; "
