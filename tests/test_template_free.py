@@ -218,3 +218,51 @@ def test_a_bullet_printed_at_the_level_of_the_line_announcing_its_list_is_its_fi
     assert [r.text for r in roots] == [b.full_text for b in (blocks[0], blocks[4], *blocks[5:])]
     assert [c.text for c in roots[0].children] == [blocks[1].full_text, blocks[2].full_text]
     assert roots[1].children == []
+
+
+def _diagnoses_section(own_items: bool) -> list[Block]:
+    blocks = [
+        Block("heading", "Prior-Approval Requirements", Span(line_start=0, line_end=0), True),
+        Block("heading", "Diagnoses", Span(line_start=1, line_end=1), True),
+        _para("Patient must have ONE of the following:", 108, 2),
+        _item("1.", "Large B-cell lymphoma", 139, 3),
+    ]
+    if own_items:
+        blocks.append(_item("a.", "Diffuse large B-cell lymphoma", 157, 4))
+    blocks += [
+        _item("2.", "Follicular lymphoma grade 3B", 139, 5),
+        _para("AND ONE of the following:", 108, 6),
+        _item("a.", "Refractory to first-line chemoimmunotherapy", 157, 7),
+        _item("b.", "Relapsed within 12 months of first-line chemoimmunotherapy", 157, 8),
+        _para("AND ALL of the following:", 108, 9),
+        _item("a.", "No primary CNS lymphoma", 157, 10),
+        _item("b.", "No active infection", 157, 11),
+    ]
+    return blocks
+
+
+def test_groups_after_a_list_of_bare_diagnoses_are_every_diagnosis_criteria() -> None:
+    """ "Patient must have ONE of the following: 1. ... 2. ..." then "AND ONE ..." and
+    "AND ALL ..." paragraphs: each diagnosis, listed with no criteria of its own, takes both
+    groups (not only the last diagnosis)."""
+    from policy_extract.profiles.reader.indications import read_indications
+
+    found = read_indications(_diagnoses_section(own_items=False)).indications
+    assert [f.name for f in found] == ["Large B-cell lymphoma", "Follicular lymphoma grade 3B"]
+    for indication in found:
+        criteria = indication.criteria
+        assert criteria is not None and criteria.operator == "all", indication.name
+        assert [(g.operator, len(g.children)) for g in criteria.children] == [
+            ("any", 2),
+            ("all", 2),
+        ]
+
+
+def test_a_group_after_a_diagnosis_with_items_of_its_own_stays_that_diagnosis_criteria() -> None:
+    from policy_extract.profiles.reader.indications import read_indications
+
+    found = read_indications(_diagnoses_section(own_items=True)).indications
+    first, second = found
+    assert first.criteria is not None and first.criteria.children[0].text.startswith("Diffuse")
+    assert "Refractory" not in str(first.criteria)  # not shared across the list
+    assert second.criteria is not None and "Refractory" in str(second.criteria)

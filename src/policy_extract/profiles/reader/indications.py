@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from ...blocks import Block
 from ...model import CriteriaNode, Period, Statement
@@ -175,6 +176,25 @@ def _read_criteria_section(state: _State, heading: Block | None, forest: list[Tr
         if len(reading.indications) != before:
             return
     _read_nodes(state, forest, diagnosis=diagnosis, depth=0)
+    _share_groups(reading.indications[before:], forest)
+
+
+def _share_groups(found: Sequence[FoundIndication], nodes: Sequence[TreeNode]) -> None:
+    """A bare indication (a diagnosis item with no criteria of its own) takes the shared groups
+    that follow the list it is an item of ("1. LBCL 2. DLBCL ... AND ONE of the following:")."""
+    by_block = {id(f.block): f for f in found}
+    for index, node in enumerate(nodes):
+        groups = list(takewhile(lambda n: n.shared, nodes[index + 1 :]))
+        for item in node.children if groups and not node.shared else ():
+            indication = by_block.get(id(item.block))
+            if indication is None or item.children:
+                continue
+            criteria = regroup_connected_items(group_criteria(TreeNode(item.block, groups)))
+            if indication.criteria is not None and not indication.criteria.children:
+                indication.criteria = criteria
+            elif indication.continuation is not None and not indication.continuation.children:
+                indication.continuation = criteria
+        _share_groups(found, node.children)
 
 
 def _names_indications(forest: Sequence[TreeNode]) -> bool:

@@ -8,6 +8,10 @@ that opens a new group of items, a "Dosing." paragraph between two indications. 
   belongs to the item above: it is kept in that item's ``notes``, never as a criterion;
 - any other paragraph is a node of the tree: it takes the place the next list item would take
   (sibling of an open item of the same label style), and the items after it nest under it;
+- an "AND ... of the following:" paragraph after a list of bare items (diagnoses with no
+  criteria of their own) is shared by them all: it goes beside the paragraph that leads the
+  list (``shared``), and so does the next such paragraph at its indent; after an item with
+  criteria of its own, it adds to that item, as before;
 - a layout slip: the first bullet of a list printed at the level of the bullet announcing it
   ("For initial therapy, all of the following:" then "Diagnosis of X; and" at the same indent,
   the rest of the list deeper) is read as the announced list's first item.
@@ -42,6 +46,7 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
     notes: list[Block] = field(default_factory=list)
     style: str = "para"
+    shared: bool = False  # a group shared by the bare items listed before it
 
     @property
     def is_item(self) -> bool:
@@ -79,6 +84,8 @@ def build_criteria_forest(blocks: Sequence[Block]) -> list[TreeNode]:
         if block.kind == "list_item":
             node.style = _style(node, stack)
             depth = sibling_depth(stack, node, _is_item)
+        elif (shared := _shared_group_depth(stack, block)) is not None:
+            depth, node.shared = shared, True
         else:
             depth = _paragraph_depth(stack, block, blocks[index + 1 :])
         if depth is not None:
@@ -133,6 +140,24 @@ def _as_outline_node(node: TreeNode) -> Node:
 
 def _is_item(node: TreeNode) -> bool:
     return node.is_item
+
+
+def _shared_group_depth(stack: Sequence[TreeNode], block: Block) -> int | None:
+    """Where a joined group ("AND ONE of the following:") shared by a list of bare items goes:
+    beside the open paragraph at its indent that leads two or more items none of which has
+    criteria of its own, or beside an open shared group at its indent; None otherwise."""
+    if not _JOINED.match(block.full_text):
+        return None
+    for depth in range(len(stack) - 1, -1, -1):
+        node = stack[depth]
+        if node.is_item or abs(node.block.indent - block.indent) > 0.5:
+            continue
+        if node.shared:
+            return depth
+        items = [child for child in node.children if child.is_item]
+        bare = len(items) >= 2 and len(items) == len(node.children)
+        return depth if bare and not any(item.children for item in items) else None
+    return None
 
 
 def _paragraph_depth(stack: list[TreeNode], block: Block, following: Sequence[Block]) -> int | None:
