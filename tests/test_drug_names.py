@@ -94,3 +94,45 @@ def test_a_title_pair_wins_over_the_codes() -> None:
     hcpcs = codes("Injection, nusinersen, 0.1 mg")
     found = drug_from_document("Spinraza", paragraphs("Spinraza (nusinersen)"), hcpcs)
     assert found.brand_names == ["Spinraza"]
+
+
+def test_the_products_a_policy_lists_under_a_lead_in_about_the_policy() -> None:
+    from policy_extract.profiles._products import link_hcpcs_to_products, listed_products
+
+    blocks = paragraphs(
+        "This policy refers to the following botulinum toxins:",
+        "Dysport® (abobotulinumtoxinA)",
+        "Xeomin® (incobotulinumtoxinA)",
+        "Eylea HD (aflibercept)",
+        "Daxxify® is typically excluded from coverage.",
+        "Myobloc® (rimabotulinumtoxinB)",  # after the list has ended
+    )
+    products = listed_products(blocks)
+    assert [(p.name, p.generic_name, p.brand_names) for p in products] == [
+        ("Dysport", "abobotulinumtoxinA", ["Dysport"]),
+        ("Xeomin", "incobotulinumtoxinA", ["Xeomin"]),
+        ("Eylea HD", "aflibercept", ["Eylea HD"]),
+    ]
+    assert products[0].span == blocks[1].span
+    link_hcpcs_to_products(products, codes("Injection, incobotulinumtoxinA, 1 unit"))
+    assert [p.hcpcs for p in products] == [[], ["J0000"], []]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Trial and failure of one of the following:",  # criteria naming drugs, not products
+        "This policy refers to the following drugs",  # no colon: not a lead-in
+    ],
+)
+def test_drug_lines_not_under_a_policy_lead_in_are_no_products(lead: str) -> None:
+    from policy_extract.profiles._products import listed_products
+
+    assert listed_products(paragraphs(lead, "Humira (adalimumab)", "Enbrel (etanercept)")) == []
+
+
+def test_one_product_line_alone_is_no_list() -> None:
+    from policy_extract.profiles._products import listed_products
+
+    blocks = paragraphs("This policy covers the following product:", "Prolia (denosumab)")
+    assert listed_products(blocks) == []

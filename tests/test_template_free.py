@@ -266,3 +266,30 @@ def test_a_group_after_a_diagnosis_with_items_of_its_own_stays_that_diagnosis_cr
     assert first.criteria is not None and first.criteria.children[0].text.startswith("Diffuse")
     assert "Refractory" not in str(first.criteria)  # not shared across the list
     assert second.criteria is not None and "Refractory" in str(second.criteria)
+
+
+def test_a_multi_drug_policy_lists_its_products_and_its_drug_is_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "policy.md"
+    source.write_text(
+        "# Toxins for Spasticity\n\n## Coverage Rationale\n\n"
+        "This policy refers to the following botulinum toxins:\n\n"
+        "Dysport® (abobotulinumtoxinA)  \nXeomin® (incobotulinumtoxinA)\n\n"
+        "Spasticity is covered when the following criteria are met:\n\n"
+        "- Diagnosis of spasticity; and\n- Prescribed by a neurologist\n\n"
+        "## Applicable Codes\n\n| Code | Description |\n| --- | --- |\n"
+        "| J0586 | Injection, abobotulinumtoxinA, 5 units |\n"
+        "| J0588 | Injection, incobotulinumtoxinA, 1 unit |\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("POLICY_EXTRACT_DISABLE_PROFILES", "all")
+    policy = extract(source)
+    assert [(p.name, p.generic_name, p.hcpcs) for p in policy.products] == [
+        ("Dysport", "abobotulinumtoxinA", ["J0586"]),
+        ("Xeomin", "incobotulinumtoxinA", ["J0588"]),
+    ]
+    assert (policy.drug.generic_name, policy.drug.brand_names) == (
+        "abobotulinumtoxinA",
+        ["Dysport"],
+    )

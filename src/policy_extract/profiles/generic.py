@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..blocks import Block, Cell, Furniture
-from ..model import Hcpcs, Policy, Reference
+from ..model import Drug, Hcpcs, Policy, Reference
 from ..outline import Section, build_sections
 from ..phrases import parse_hcpcs_line
 from ._common import (
@@ -24,6 +24,7 @@ from ._common import (
 from ._drug_names import drug_from_document
 from ._fields import read_front_matter
 from ._payers import find_payer
+from ._products import link_hcpcs_to_products, listed_products
 from ._title import read_title
 from .base import Match, Profile
 from .reader import read_coverage
@@ -89,6 +90,11 @@ def read_base_policy(
     policy.drug_details.hcpcs = _hcpcs_codes(blocks)
     if policy.drug.generic_name is None:
         policy.drug = drug_from_document(policy.title, blocks, policy.drug_details.hcpcs)
+    policy.products = listed_products(blocks)
+    link_hcpcs_to_products(policy.products, policy.drug_details.hcpcs)
+    if policy.drug.generic_name is None and policy.products:  # a multi-drug policy: its first
+        first = policy.products[0]
+        policy.drug = Drug(generic_name=first.generic_name, brand_names=list(first.brand_names))
     policy.review_history.last_annual_review = _review_date(blocks)
     payer = find_payer(blocks, furniture)
     if payer is not None:

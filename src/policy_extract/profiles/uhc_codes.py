@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..blocks import Block, Cell
-from ..model import Hcpcs, Icd10Code, Product
+from ..model import Icd10Code, Product
 from ._common import Findings
 from ._fields import ICD10_CODE
+from ._products import find_product, link_hcpcs_to_products
 from .uhc_layout import text_position
 
-__all__ = ["link_hcpcs_to_products", "read_diagnosis_table", "read_products"]
+__all__ = ["find_product", "link_hcpcs_to_products", "read_diagnosis_table", "read_products"]
 
 _PRODUCTS_LEAD = re.compile(r"^\s*this\s+policy\s+refers\s+to\s+the\s+following\b.*:\s*$", re.I)
 _PRODUCT_LINE = re.compile(r"^\s*(?P<brand>[^()|]+?)\s*[®™]*\s*\((?P<generic>[^()|]+)\)\s*$")
@@ -59,27 +60,6 @@ def _product_lines(blocks: Sequence[Block], lead_x: float) -> list[Product]:
             )
         )
     return products
-
-
-def _names(product: Product) -> list[str]:
-    return [n for n in (product.name, product.generic_name, *product.brand_names) if n]
-
-
-def find_product(products: Sequence[Product], text: str) -> Product | None:
-    """The product whose brand or generic name the text names as a word (case-insensitive)."""
-    for product in products:
-        for name in _names(product):
-            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE):
-                return product
-    return None
-
-
-def link_hcpcs_to_products(products: Sequence[Product], codes: Sequence[Hcpcs]) -> None:
-    """Each HCPCS row's code on the product its row names."""
-    for code in codes:
-        product = find_product(products, code.text)
-        if product is not None and code.code not in product.hcpcs:
-            product.hcpcs.append(code.code)
 
 
 @dataclass(slots=True)
