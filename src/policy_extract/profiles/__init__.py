@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 DISABLE_ENV = "POLICY_EXTRACT_DISABLE_PROFILES"
+_FULL_MATCH = 1.0  # a profile's score is the share of its template's signs found
 
 # Template profiles, most specific first; the generic profile is the fallback, not listed.
 PROFILES: tuple[Profile, ...] = (
@@ -66,6 +67,8 @@ def choose_profile(
         found = profile.match(blocks)
         if found and (best is None or found.score > best[1].score):
             best = (profile, found)
+            if found.score >= _FULL_MATCH:
+                break  # no later profile can beat it: ties go to the earlier one
     if best is not None:
         return best
     evidence = generic.PROFILE.match(blocks)

@@ -1,10 +1,10 @@
 """What a profile is: how it recognises its template, and how it reads a document of it.
 
 A profile module builds one ``Profile`` and the registry (``profiles/__init__.py``) lists them.
-``match(blocks)`` returns a ``Match``: a score (0 = not this template) and the evidence found,
-as short strings a person can check ("heading 'Coverage Criteria'", "footer names the payer").
-The pipeline takes the highest score; ``source.profile`` and ``source.profile_evidence`` record
-the choice.
+``match(blocks)`` returns a ``Match``: a score from 0 (not this template) to 1 (every sign of
+the template found) and the evidence found, as short strings a person can check ("heading
+'Coverage Criteria'", "footer names the payer"). The pipeline takes the highest score (it stops
+asking at a score of 1); ``source.profile`` and ``source.profile_evidence`` record the choice.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ __all__ = ["NO_MATCH", "Match", "Profile"]
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """How strongly a document matches a profile, and why."""
+    """How strongly a document matches a profile (0 to 1), and why."""
 
     score: float
     evidence: tuple[str, ...] = ()
