@@ -56,3 +56,24 @@ def test_sections_split_at_headings_and_keep_list_trees() -> None:
     sections = build_sections(blocks)
     assert [s.heading.text for s in sections if s.heading] == ["Covered Doses:", "Criteria"]
     assert shape(sections[1].nodes) == [("1.", ["a."])]
+
+
+def test_items_past_the_depth_limit_are_found_from_the_first_one_too_deep() -> None:
+    from policy_extract.blocks import MAX_LIST_DEPTH
+    from policy_extract.outline import too_deep_items
+
+    def nested(count: int, start: int = 1) -> list[Block]:
+        return [
+            Block("list_item", f"level {n}", Span(line_start=start + n), marker="-", indent=n)
+            for n in range(count)
+        ]
+
+    assert too_deep_items(nested(MAX_LIST_DEPTH)) == []  # at the limit: all kept in place
+    deep = nested(MAX_LIST_DEPTH + 2)
+    assert [b.text for b in too_deep_items(deep)] == [
+        f"level {MAX_LIST_DEPTH}",
+        f"level {MAX_LIST_DEPTH + 1}",
+    ]
+    paragraph = Block("paragraph", "A note", Span(line_start=100))
+    split = [*nested(MAX_LIST_DEPTH), paragraph, *nested(MAX_LIST_DEPTH, start=200)]
+    assert too_deep_items(split) == []  # two runs, each a tree of its own

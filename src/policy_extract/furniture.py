@@ -17,7 +17,7 @@ __all__ = ["normalise_line", "remove_page_furniture"]
 
 def normalise_line(text: str) -> str:
     """Case- and whitespace-insensitive form used to compare furniture candidates."""
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    return " ".join(text.split()).casefold()  # str.split and re's \s: the same whitespace
 
 
 def remove_page_furniture(
@@ -34,8 +34,8 @@ def remove_page_furniture(
     furniture: list[Furniture] = []
     for block in blocks:
         reason = None
-        text = normalise_line(block.full_text)
         if block.kind != "list_item":
+            text = normalise_line(block.full_text)
             if wanted_title is not None and text == wanted_title:
                 reason = "running-header" if seen_title else None
                 seen_title = True

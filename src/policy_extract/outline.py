@@ -224,13 +224,22 @@ def sibling_depth(
 
 
 def too_deep_items(blocks: Sequence[Block]) -> list[Block]:
-    """List items nested deeper than ``MAX_LIST_DEPTH``, which the trees keep at that depth."""
+    """List items nested deeper than ``MAX_LIST_DEPTH``, which the trees keep at that depth.
+
+    Each run of consecutive list items is one tree (as ``build_sections`` builds them); a run of
+    ``MAX_LIST_DEPTH`` items or fewer cannot nest that deep, so only longer runs are built."""
     found: list[Block] = []
-    for section in build_sections(blocks):
-        pending = list(section.nodes)
-        while pending:
-            node = pending.pop()
-            if node.too_deep:
-                found.append(node.block)
-            pending.extend(node.children)
+    run: list[Block] = []
+    for block in [*blocks, None]:
+        if block is not None and block.kind == "list_item":
+            run.append(block)
+            continue
+        if len(run) > MAX_LIST_DEPTH:
+            pending = build_list_tree(run)
+            while pending:
+                node = pending.pop()
+                if node.too_deep:
+                    found.append(node.block)
+                pending.extend(node.children)
+        run = []
     return sorted(found, key=lambda block: (block.span.page or 0, block.span.line_start or 0))

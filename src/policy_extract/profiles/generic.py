@@ -59,8 +59,12 @@ _REVIEW_DATE = re.compile(
 def looks_like_policy(blocks: Sequence[Block]) -> bool:
     """At least three different policy words appear: a novel or a README is not a policy."""
     text = " ".join(block.full_text for block in blocks[:400])
-    found = {m.group(0).lower()[:6] for m in _POLICY_WORDS.finditer(text)}
-    return len(found) >= 3
+    found: set[str] = set()
+    for match in _POLICY_WORDS.finditer(text):
+        found.add(match.group(0).lower()[:6])
+        if len(found) >= 3:
+            return True
+    return False
 
 
 def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tuple[Policy, Findings]:
