@@ -7,6 +7,7 @@ A loader turns a document into ``list[Block]`` in reading order. Blocks are data
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -54,6 +55,18 @@ class Span(BaseModel):
             line_start=min(starts) if starts else None,
             line_end=max(ends) if ends else None,
             bbox=self.bbox,
+        )
+
+    @staticmethod
+    def covering(spans: Sequence[Span]) -> Span:
+        """``spans[0].merge(spans[1]).merge(...)``, built once (a long table row has many)."""
+        starts = [s.line_start for s in spans if s.line_start is not None]
+        ends = [s.line_end for s in spans if s.line_end is not None]
+        return Span(
+            page=next((s.page for s in spans if s.page is not None), None),
+            line_start=min(starts) if starts else None,
+            line_end=max(ends) if ends else None,
+            bbox=spans[0].bbox,
         )
 
     def describe(self) -> str:

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..blocks import Block, Furniture, Span
+from ..blocks import Cell as TableCell
 from ..model import Hcpcs, Policy, Product
 from ._common import Findings
 from .base import NO_MATCH, Match, Profile
@@ -85,11 +86,18 @@ def _code_rows(table: Block) -> Iterator[list[Cell]]:
     """The cells of each row of a ``table`` block that opens with a code (empty cells kept, so
     each cell stays in its column)."""
     for row in table.rows or []:
-        cells = [Cell(cell.text.strip(), cell.span) for cell in row]
-        while cells and not cells[0].text:
-            cells.pop(0)
-        if cells and _CODE.match(cells[0].text):
-            yield cells
+        first = _first_filled(row)
+        if first is not None and _CODE.match(row[first].text.strip()):
+            yield [Cell(cell.text.strip(), cell.span) for cell in row[first:]]
+
+
+def _first_filled(row: Sequence[TableCell]) -> int | None:
+    return next((i for i, cell in enumerate(row) if cell.text.strip()), None)
+
+
+def _is_code_row(row: Sequence[TableCell]) -> bool:
+    first = _first_filled(row)
+    return first is not None and _CODE.match(row[first].text.strip()) is not None
 
 
 def _table_rows(table: Block) -> list[Row]:
@@ -97,9 +105,7 @@ def _table_rows(table: Block) -> list[Row]:
     for cells in _code_rows(table):
         code = _CODE.match(cells[0].text)
         assert code is not None
-        span = cells[0].span
-        for cell in cells[1:]:
-            span = span.merge(cell.span)
+        span = Span.covering([cell.span for cell in cells])
         text = " | ".join(cell.text for cell in cells if cell.text)
         rows.append(Row(code.group("code"), Block("paragraph", text, span), cells, ruled=True))
     return rows
@@ -111,7 +117,7 @@ def _lines_and_rows(blocks: Sequence[Block]) -> tuple[int, int]:
     for block in blocks:
         if block.kind == "table":
             lines += len(block.rows or [])
-            rows += sum(1 for _ in _code_rows(block))
+            rows += sum(1 for row in block.rows or [] if _is_code_row(row))
         else:
             lines += 1
             rows += _is_code_line(block)
@@ -288,7 +294,7 @@ def _header_cells(blocks: Sequence[Block]) -> list[str]:
     """Cell texts of the lines above the first row (the table's header), in order."""
     cells: list[str] = []
     for block in blocks:
-        if block.kind == "table" and any(True for _ in _code_rows(block)):
+        if block.kind == "table" and any(_is_code_row(row) for row in block.rows or []):
             return cells + _table_header(block)
         if _is_code_line(block):
             break
