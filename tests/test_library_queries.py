@@ -200,3 +200,40 @@ def test_compare_shows_each_listing_of_an_indication_a_plan_lists_twice(tmp_path
     one = invoke("compare", "infliximab", "--db", str(db), "--indication", "crohn's disease")
     assert one.returncode == 0, one.stderr
     assert crohns.condition in one.stdout and crohns.condition.upper() in one.stdout
+
+
+def _markdown_drug_list(path: Path) -> Path:
+    rows = [f"| J{1000 + n} | BRAND{n} | Injection, drug{n}, 1 mg | Covered | |" for n in range(45)]
+    rows.append("| J1745 | REMICADE | Injection, infliximab, 10 mg | Not Covered | PA required |")
+    path.write_text(
+        "# Acme Health Medical Drug List\n\nUPPERCASE = Brand drug. This list of covered "
+        "drugs is part of the medical policy for plan coverage.\n\n"
+        "| HCPCS Code | Drug Name | Description | Coverage Level | Notes |\n"
+        "| --- | --- | --- | --- | --- |\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_coverage_of_a_drug_on_a_drug_list_gives_its_row_and_columns(tmp_path: Path) -> None:
+    """A drug list has no indications: what a user asks of it is the drug's row, with the
+    list's columns (coverage level, notes), linked to its line."""
+    drug_list = _markdown_drug_list(tmp_path / "acme_list.md")
+    db = build_library(tmp_path / "library.sqlite", [drug_list, FIXTURES / "infliximab.md"])
+    for query in ("infliximab", "J1745"):
+        result = invoke("coverage", query, "--db", str(db), "--format", "json")
+        assert result.returncode == 0, result.stderr
+        plans = {plan["source"]: plan for plan in json.loads(result.stdout)["plans"]}
+        listed = plans[str(drug_list)]["listed"]
+        assert [(p["name"], p["hcpcs"], p["flags"]) for p in listed] == [
+            ("REMICADE", ["J1745"], {"coverage_level": "Not Covered", "notes": "PA required"})
+        ]
+        assert listed[0]["source"] == f"{drug_list} l. 52"
+        assert plans[str(FIXTURES / "infliximab.md")]["listed"] == []  # a policy: indications
+    table = invoke("coverage", "J1745", "--db", str(db)).stdout
+    assert "REMICADE J1745: coverage level Not Covered; notes PA required" in table
+    rows = invoke("coverage", "J1745", "--db", str(db), "-f", "csv").stdout.splitlines()
+    assert rows[0].endswith(",indication,source,listed_as")
+    assert any(
+        r.endswith("REMICADE J1745: coverage level Not Covered; notes PA required") for r in rows
+    )

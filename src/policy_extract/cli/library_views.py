@@ -71,7 +71,8 @@ def coverage(
     fmt: Annotated[str, FORMAT_OPTION] = "md",
     output: Annotated[Path | None, OUTPUT_OPTION] = None,
 ) -> None:
-    """Every plan whose current policy covers the drug, with its indications and sources."""
+    """Every plan whose current policy covers the drug, with its indications (a drug list: its
+    rows for the drug, with their columns) and sources."""
     from ..library.queries import coverage_of
     from ..library.views import render_coverage
 

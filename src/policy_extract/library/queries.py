@@ -77,11 +77,28 @@ class IndicationRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ProductRow:
+    """A drug list's row for the drug: its name, codes and the list's other columns."""
+
+    name: str
+    hcpcs: list[str]
+    flags: dict[str, str]
+    source: SourceRef
+
+    def describe(self) -> str:
+        """``Remicade J1745: coverage level Preferred Specialty``."""
+        codes = " ".join(self.hcpcs)
+        flags = "; ".join(f"{key.replace('_', ' ')} {value}" for key, value in self.flags.items())
+        return f"{self.name} {codes}".strip() + (f": {flags}" if flags else "")
+
+
+@dataclass(frozen=True, slots=True)
 class CoverageRow:
-    """One plan covering the drug, with its indications."""
+    """One plan covering the drug, with its indications (and, for a drug list, its rows)."""
 
     plan: Plan
     indications: list[IndicationRow]
+    products: list[ProductRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +187,29 @@ def coverage_of(connection: sqlite3.Connection, db: str, query: str) -> Coverage
             IndicationRow(name, key, SourceRef(plan.source_path, page, start, end))
             for name, key, page, start, end in found
         ]
-        rows.append(CoverageRow(plan, indications))
+        rows.append(CoverageRow(plan, indications, _listed_rows(connection, plan, query)))
     return Coverage(query, matched_by, rows)
+
+
+def _listed_rows(connection: sqlite3.Connection, plan: Plan, query: str) -> list[ProductRow]:
+    """The plan's drug-list rows (products with columns of their own) for the drug or code."""
+    sql = "SELECT p.id, p.name, p.flags, p.page, p.line_start, p.line_end FROM products p "
+    if looks_like_hcpcs(query):
+        sql += "WHERE p.version_id = ? AND p.id IN (SELECT product_id FROM hcpcs WHERE code = ?)"
+        wanted = query.strip().upper()
+    else:
+        sql += "WHERE p.version_id = ? AND p.drug_key = ?"
+        wanted = drug_key(query)
+    rows = []
+    for product_id, name, flags, page, start, end in connection.execute(
+        sql + " AND p.flags != '{}' ORDER BY p.ordinal", (plan.version_id, wanted)
+    ).fetchall():
+        codes = connection.execute(
+            "SELECT code FROM hcpcs WHERE product_id = ? ORDER BY code", (product_id,)
+        ).fetchall()
+        source = SourceRef(plan.source_path, page, start, end)
+        rows.append(ProductRow(name, [c for (c,) in codes], json.loads(flags), source))
+    return rows
 
 
 def compare_drug(

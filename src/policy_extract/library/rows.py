@@ -99,7 +99,8 @@ def _insert_products(
         key = remembered_drug_key(product.generic_name or product.name, aliases)
         cursor = db.execute(
             "INSERT INTO products (version_id, ordinal, name, generic_name, drug_key,"
-            " brand_names, page, line_start, line_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " brand_names, flags, page, line_start, line_end)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 version_id,
                 ordinal,
@@ -107,6 +108,7 @@ def _insert_products(
                 product.generic_name,
                 key,
                 json.dumps(product.brand_names),
+                json.dumps(product.flags, ensure_ascii=False),
                 *span_columns(product.span),
             ),
         )

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS products (
     generic_name TEXT,         -- its generic name, when given
     drug_key TEXT,             -- drug_key() of the generic name (or of the name)
     brand_names TEXT NOT NULL, -- JSON array of brand names
+    flags TEXT NOT NULL DEFAULT '{}',  -- JSON object: a drug list row's other columns, verbatim
     page INTEGER, line_start INTEGER, line_end INTEGER
 );
 CREATE INDEX IF NOT EXISTS products_version ON products (version_id);

@@ -15,7 +15,7 @@ from ..errors import PolicyExtractError
 __all__ = ["LIBRARY_SCHEMA_VERSION", "LibraryError", "open_library", "schema_sql"]
 
 # The version of schema.sql; a database of another version must be rebuilt (index --rebuild).
-LIBRARY_SCHEMA_VERSION = "2"
+LIBRARY_SCHEMA_VERSION = "3"  # 3: products.flags
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 

@@ -31,7 +31,9 @@ _COVERAGE_HTML = """<!DOCTYPE html>
 {% for row in rows %}<tr><td>{{ row.plan.payer }}</td>
 <td>{{ row.plan.policy_number }} {{ row.plan.title }}</td><td>{{ row.plan.effective_date }}</td>
 <td><ul>{% for ind in row.indications %}<li>{{ ind.name }}
-<span class="src">({{ ind.source.label() }})</span></li>{% endfor %}</ul></td>
+<span class="src">({{ ind.source.label() }})</span></li>{% endfor %}
+{% for product in row.products %}<li>{{ product.describe() }}
+<span class="src">({{ product.source.label() }})</span></li>{% endfor %}</ul></td>
 <td class="src">{{ row.plan.source_path }}</td></tr>
 {% endfor %}</table></body></html>
 """
@@ -104,6 +106,10 @@ def _coverage_records(coverage: Coverage) -> list[dict[str, Any]]:
             "indications": [
                 {"name": i.name, "key": i.key, "source": i.source.label()} for i in row.indications
             ],
+            "listed": [
+                {"name": p.name, "hcpcs": p.hcpcs, "flags": p.flags, "source": p.source.label()}
+                for p in row.products
+            ],
         }
         for row in coverage.rows
     ]
@@ -119,23 +125,26 @@ def render_coverage(coverage: Coverage, fmt: ViewFormat) -> str:
     if fmt == "html":
         return _html(_COVERAGE_HTML, title=title, rows=coverage.rows)
     if fmt == "csv":
+        plan = ("payer", "policy_number", "title", "effective_date")
+        bare = {"name": "", "source": ""}  # a plan with neither: one row naming its source
         rows = [
-            [
-                r["payer"],
-                r["policy_number"],
-                r["title"],
-                r["effective_date"],
-                i["name"],
-                i["source"],
-            ]
+            [*(r[k] for k in plan), i["name"], i["source"] or r["source"], ""]
             for r in records
-            for i in r["indications"] or [{"name": "", "source": r["source"]}]
+            for i in r["indications"] or ([] if r["listed"] else [bare])
         ]
-        header = ["payer", "policy_number", "title", "effective_date", "indication", "source"]
+        rows += [
+            [*(r[k] for k in plan), "", p["source"], row.products[n].describe()]
+            for r, row in zip(records, coverage.rows, strict=True)
+            for n, p in enumerate(r["listed"])
+        ]
+        header = [*plan, "indication", "source", "listed_as"]
         return _csv(header, rows)
     lines = [f"# {title}", "", "| Payer | Policy | Effective | Indications |", "|---|---|---|---|"]
-    for r in records:
-        names = "<br>".join(f"{i['name']} ({i['source']})" for i in r["indications"])
+    for r, row in zip(records, coverage.rows, strict=True):
+        names = "<br>".join(
+            [f"{i['name']} ({i['source']})" for i in r["indications"]]
+            + [f"{p.describe()} ({p.source.label()})" for p in row.products]
+        )
         policy = f"{r['policy_number']} {r['title']}".strip()
         cells = [r["payer"], policy, r["effective_date"], names or f"({r['source']})"]
         lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
