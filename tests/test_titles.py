@@ -55,3 +55,12 @@ def test_headings_that_do_not_run_on_stay_apart_and_pages_part_them() -> None:
 def test_a_document_without_headings_takes_its_first_line() -> None:
     assert read_title(_page(("paragraph", "Atgam policy text")), []) == "Atgam policy text"
     assert read_title([], []) is None
+
+
+def test_a_section_heading_after_the_first_text_is_not_taken_for_the_title() -> None:
+    blocks = _page(
+        ("heading", "Xolair (omalizumab)"),
+        ("paragraph", "Policy Number: 1234"),
+        ("heading", "Overview"),
+    )
+    assert read_title(blocks, [_footer("Overview | Page 2 of 9")]) == "Xolair (omalizumab)"

@@ -1,17 +1,18 @@
 """A policy's title, read from layout alone (the template-free reading; profiles may override).
 
 In order: a labelled title field on the first page ("Subject: | Dupixent (dupilumab)",
-"Policy Title.......Infliximab Intravenous"); else the first-page heading that the running
-header or footer repeats (the lines above it name the payer or the kind of document:
-"UnitedHealthcare® Commercial", "Medical Benefit Drug Policy"); else the first heading, with
-the headings it runs on into ("Denosumab:" / "Aukelso; Bildyos; ...;" / "Xgeva" / "(Subcutaneous)");
-else the first line.
+"Policy Title.......Infliximab Intravenous"); else the heading the running header or footer
+repeats, among the headings that open page 1 (the lines above it name the payer or the kind
+of document: "UnitedHealthcare® Commercial", "Medical Benefit Drug Policy"); else the first
+heading, with the headings it runs on into ("Denosumab:" / "Aukelso; Bildyos; ...;" / "Xgeva" /
+"(Subcutaneous)"); else the first line.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import takewhile
 
 from ..blocks import Block, Furniture
 
@@ -60,10 +61,13 @@ def _first_page(blocks: Sequence[Block]) -> list[Block]:
 def _repeated_in_furniture(
     first_page: Sequence[Block], furniture: Sequence[Furniture]
 ) -> Block | None:
+    """A heading of the masthead (the headings that open page 1) that a running header or
+    footer repeats; a heading after the first body text is a section, not the title."""
     running = [f for f in furniture if f.reason in ("running-header", "running-footer")]
     parts = {_key(part) for item in running for part in item.text.split(" | ")}
     parts.discard("")
-    return next((b for b in first_page if b.kind == "heading" and _key(b.full_text) in parts), None)
+    masthead = list(takewhile(lambda block: block.kind == "heading", first_page))
+    return next((b for b in masthead if _key(b.full_text) in parts), None)
 
 
 def _wrapped(blocks: Sequence[Block], index: int) -> list[Block]:
