@@ -293,3 +293,27 @@ def test_a_multi_drug_policy_lists_its_products_and_its_drug_is_the_first(
         "abobotulinumtoxinA",
         ["Dysport"],
     )
+
+
+def test_a_condition_heading_then_a_lead_in_heading_reads_as_the_profile_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reference template without its profile: "**Allograft Rejection ...**" then
+    "**Meets medical necessity if all the following are met:**" and a numbered list. The first
+    heading is the condition, the second leads in its criteria: the same conditions, operators
+    and items as the Blue Shield profile reads, for a payer that prints the same layout."""
+    from conftest import SEED
+
+    with_profile = extract(SEED)
+    monkeypatch.setenv("POLICY_EXTRACT_DISABLE_PROFILES", "all")
+    template_free = extract(SEED)
+
+    def shape(policy: Policy) -> list[tuple[str, str | None, int]]:
+        return [
+            (c.condition, c.criteria.operator, len(c.criteria.children))
+            for c in policy.coverage
+            if c.criteria is not None
+        ]
+
+    assert len(template_free.coverage) == len(with_profile.coverage) == 5
+    assert shape(template_free) == shape(with_profile)

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import takewhile
 
 from ...blocks import Block
 from ...model import CriteriaNode, Period, Statement
+from ...phrases import criteria_operator
 from ...phrases.approval import Phase, approval_phase, parse_approval
 from .._criteria_tree import regroup_connected_items
 from .criteria import connector_operator, criteria_from_tree, group_criteria
@@ -103,7 +104,7 @@ class _State:
 def read_indications(blocks: Sequence[Block]) -> Reading:
     """Indications, general criteria, not-covered statements and durations of a document."""
     state = _State(Reading())
-    for heading, body in _sections(blocks):
+    for heading, body in _lead_in_headings_joined(_sections(blocks)):
         _enter_section(state, heading)
         forest = build_criteria_forest(body)
         if state.region == "criteria":
@@ -123,6 +124,36 @@ def _sections(blocks: Sequence[Block]) -> list[tuple[Block | None, list[Block]]]
         else:
             sections[-1][1].append(block)
     return sections
+
+
+def _lead_in_headings_joined(
+    sections: list[tuple[Block | None, list[Block]]],
+) -> list[tuple[Block | None, list[Block]]]:
+    """A heading with no text of its own, then a heading that leads in a list ("Meets medical
+    necessity if all the following are met:") and the list: one section, the lead-in read as the
+    paragraph opening its list, so the first heading is the condition the list is about."""
+    joined: list[tuple[Block | None, list[Block]]] = []
+    for heading, body in sections:
+        previous = joined[-1] if joined else (None, [])
+        if (
+            heading is not None
+            and previous[0] is not None
+            and not previous[1]
+            and body[:1]
+            and body[0].kind == "list_item"
+            and _leads_in_criteria(heading.full_text)
+            and not _leads_in_criteria(previous[0].full_text)
+        ):
+            lead = replace(heading, kind="paragraph")
+            joined[-1] = (previous[0], [lead, *body])
+            continue
+        joined.append((heading, body))
+    return joined
+
+
+def _leads_in_criteria(text: str) -> bool:
+    """ "... if all the following are met:": a line announcing how its list's items combine."""
+    return text.rstrip().endswith(":") and criteria_operator(text)[0] is not None
 
 
 def _enter_section(state: _State, heading: Block | None) -> None:
@@ -258,7 +289,12 @@ def _condition_heading(state: _State, heading: Block, forest: list[TreeNode]) ->
     if not text[:1].isalpha():
         return
     items = [n for root in forest for n in ([root] if root.is_item else root.children) if n.is_item]
-    if connector_operator(items) is None and not any(_SUBJECT.match(n.text) for n in items):
+    announced = not forest[0].is_item and _leads_in_criteria(forest[0].text)
+    if (
+        not announced
+        and connector_operator(items) is None
+        and not any(_SUBJECT.match(n.text) for n in items)
+    ):
         return  # a list of products or facts, not criteria
     if (
         text.rstrip().endswith(":")
@@ -280,12 +316,24 @@ def _add(state: _State, name: str, node: TreeNode, phase: Phase | None) -> None:
         found.continuation = criteria_from_tree(continuation_child, root=True)
     elif initial_child is not None and not initial_child.is_item:
         found.criteria = criteria_from_tree(initial_child, root=True)
+    elif (lead := _sole_lead_in(node)) is not None:
+        found.criteria = criteria_from_tree(lead, root=True)
     else:
         found.criteria = group_criteria(node)
     found.criteria = regroup_connected_items(found.criteria) if found.criteria else None
     found.continuation = regroup_connected_items(found.continuation) if found.continuation else None
     found.periods = _periods(node, initial_child, continuation_child)
     state.last = state.reading.add(found, phase)
+
+
+def _sole_lead_in(node: TreeNode) -> TreeNode | None:
+    """Under a condition heading, the one lead-in announcing its list ("Meets medical necessity
+    if all the following are met:"), whose list is the criteria; None otherwise."""
+    if node.block.kind != "heading" or len(node.children) != 1 or node.text.rstrip().endswith(":"):
+        return None  # not a condition heading: a lead-in heading's one child is its criterion
+    child = node.children[0]
+    announces = not child.is_item and child.children and _leads_in_criteria(child.text)
+    return child if announces else None
 
 
 def _phase_children(node: TreeNode) -> tuple[TreeNode | None, TreeNode | None]:
