@@ -317,3 +317,16 @@ def test_a_condition_heading_then_a_lead_in_heading_reads_as_the_profile_reads_i
 
     assert len(template_free.coverage) == len(with_profile.coverage) == 5
     assert shape(template_free) == shape(with_profile)
+
+
+def test_prior_authorization_follows_the_statement_before_each_condition(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "The following condition(s) require Prior Authorization" then, later, "... DO NOT
+    require Prior Authorization": the conditions after the second do not (it said they did)."""
+    source = FIXTURES / "infliximab.md"
+    with_profile = {c.condition: c.prior_authorization_required for c in extract(source).coverage}
+    monkeypatch.setenv("POLICY_EXTRACT_DISABLE_PROFILES", "all")
+    template_free = {c.condition: c.prior_authorization_required for c in extract(source).coverage}
+    assert template_free == with_profile
+    assert sorted(set(template_free.values()), key=str) == [False, True]

@@ -8,6 +8,7 @@ lead-in paragraphs inside lists), ``criteria`` (operators from wording or traili
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ...blocks import Block
@@ -18,11 +19,15 @@ from .language import PRIOR_AUTH
 
 __all__ = ["read_coverage"]
 
+# "do NOT require" / "does not require" just before a prior-authorization statement
+_NEGATED = re.compile(r"\b(?:do|does|will)\s+not\s*$|\bnot\s*$", re.IGNORECASE)
+
 
 def read_coverage(policy: Policy, blocks: Sequence[Block], findings: Findings) -> None:
     """Fill ``coverage``, ``general_criteria`` and ``not_covered`` of ``policy``."""
     reading = read_indications(blocks)
-    prior_auth = True if any(PRIOR_AUTH.search(b.full_text) for b in blocks) else None
+    statements = _prior_auth_statements(blocks)
+    position = {id(block): index for index, block in enumerate(blocks)}
     used: set[str] = set()
     for found in reading.indications:
         if found.criteria is None and found.continuation is None:
@@ -32,7 +37,9 @@ def read_coverage(policy: Policy, blocks: Sequence[Block], findings: Findings) -
             ConditionCoverage(
                 id=slug,
                 condition=found.name,
-                prior_authorization_required=prior_auth,
+                prior_authorization_required=_prior_auth_at(
+                    statements, position.get(id(found.block), len(blocks))
+                ),
                 criteria=found.criteria,
                 continuation_criteria=found.continuation,
                 coverage_periods=_coverage_periods(found, reading),
@@ -46,6 +53,27 @@ def read_coverage(policy: Policy, blocks: Sequence[Block], findings: Findings) -
             "no-indications-found",
             "no indication with criteria was recognised; the document is kept in 'outline'",
         )
+
+
+def _prior_auth_statements(blocks: Sequence[Block]) -> list[tuple[int, bool]]:
+    """Where the document says prior authorization is (or is not) required: (block index,
+    required). "The following conditions do NOT require prior authorization" says it is not."""
+    found: list[tuple[int, bool]] = []
+    for index, block in enumerate(blocks):
+        text = block.full_text
+        match = PRIOR_AUTH.search(text)
+        if match is not None:
+            found.append((index, not _NEGATED.search(text[: match.start()])))
+    return found
+
+
+def _prior_auth_at(statements: Sequence[tuple[int, bool]], index: int) -> bool | None:
+    """What the last statement before the indication says; before any, the document's first
+    statement (a policy statement on page 1, say); None where the document says nothing."""
+    before = [required for at, required in statements if at <= index]
+    if before:
+        return before[-1]
+    return statements[0][1] if statements else None
 
 
 def _unique(slug: str, used: set[str]) -> str:
