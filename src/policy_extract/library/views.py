@@ -133,9 +133,9 @@ def render_coverage(coverage: Coverage, fmt: ViewFormat) -> str:
             for i in r["indications"] or ([] if r["listed"] else [bare])
         ]
         rows += [
-            [*(r[k] for k in plan), "", p["source"], row.products[n].describe()]
+            [*(r[k] for k in plan), "", product.source.label(), product.describe()]
             for r, row in zip(records, coverage.rows, strict=True)
-            for n, p in enumerate(r["listed"])
+            for product in row.products
         ]
         header = [*plan, "indication", "source", "listed_as"]
         return _csv(header, rows)

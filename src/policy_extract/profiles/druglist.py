@@ -86,18 +86,19 @@ def _code_rows(table: Block) -> Iterator[list[Cell]]:
     """The cells of each row of a ``table`` block that opens with a code (empty cells kept, so
     each cell stays in its column)."""
     for row in table.rows or []:
-        first = _first_filled(row)
-        if first is not None and _CODE.match(row[first].text.strip()):
+        first = _code_start(row)
+        if first is not None:
             yield [Cell(cell.text.strip(), cell.span) for cell in row[first:]]
 
 
-def _first_filled(row: Sequence[TableCell]) -> int | None:
-    return next((i for i, cell in enumerate(row) if cell.text.strip()), None)
+def _code_start(row: Sequence[TableCell]) -> int | None:
+    """Where a table row's first filled cell is, when that cell opens with a code."""
+    first = next((i for i, cell in enumerate(row) if cell.text.strip()), None)
+    return first if first is not None and _CODE.match(row[first].text.strip()) else None
 
 
 def _is_code_row(row: Sequence[TableCell]) -> bool:
-    first = _first_filled(row)
-    return first is not None and _CODE.match(row[first].text.strip()) is not None
+    return _code_start(row) is not None
 
 
 def _table_rows(table: Block) -> list[Row]:
@@ -307,9 +308,9 @@ def _table_header(table: Block) -> list[str]:
     """The last row of three or more cells above the table's first code row."""
     header: list[str] = []
     for row in table.rows or []:
-        texts = [cell.text.strip() for cell in row if cell.text.strip()]
-        if texts and _CODE.match(texts[0]):
+        if _is_code_row(row):
             break
+        texts = [cell.text.strip() for cell in row if cell.text.strip()]
         if len(texts) >= 3:
             header = texts
     return header

@@ -18,9 +18,10 @@ from ..blocks import Block, Furniture
 from ..model import Drug, Policy, Product, Statement
 from ._common import Findings, parse_drug_names
 from ._fields import find_icd10_codes
+from ._products import find_product, link_hcpcs_to_products
 from .base import NO_MATCH, Match, Profile
 from .generic import read_base_policy as read_generic
-from .uhc_codes import find_product, link_hcpcs_to_products, read_diagnosis_table, read_products
+from .uhc_codes import read_diagnosis_table, read_products
 from .uhc_coverage import ProductConditions, read_rationale
 from .uhc_layout import split_sidebar
 

@@ -22,10 +22,9 @@ from ..blocks import Block, Cell
 from ..model import Icd10Code, Product
 from ._common import Findings
 from ._fields import ICD10_CODE
-from ._products import find_product, link_hcpcs_to_products
 from .uhc_layout import text_position
 
-__all__ = ["find_product", "link_hcpcs_to_products", "read_diagnosis_table", "read_products"]
+__all__ = ["read_diagnosis_table", "read_products"]
 
 _PRODUCTS_LEAD = re.compile(r"^\s*this\s+policy\s+refers\s+to\s+the\s+following\b.*:\s*$", re.I)
 _PRODUCT_LINE = re.compile(r"^\s*(?P<brand>[^()|]+?)\s*[®™]*\s*\((?P<generic>[^()|]+)\)\s*$")

@@ -19,8 +19,8 @@ from .language import PRIOR_AUTH
 
 __all__ = ["read_coverage"]
 
-# "do NOT require" / "does not require" just before a prior-authorization statement
-_NEGATED = re.compile(r"\b(?:do|does|will)\s+not\s*$|\bnot\s*$", re.IGNORECASE)
+# "do NOT require" / "does not require": "not" just before a prior-authorization statement
+_NEGATED = re.compile(r"\bnot\s*$", re.IGNORECASE)
 
 
 def read_coverage(policy: Policy, blocks: Sequence[Block], findings: Findings) -> None:
