@@ -133,20 +133,21 @@ _MARKUP_LINES = [
 def test_plain_lines_skip_the_inline_parser_with_the_same_blocks(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policy_extract.loaders import markdown
+    from policy_extract.loaders import _markdown_it
 
-    fast = parse_markdown(text)
-    monkeypatch.setattr(markdown, "_INLINE_MARKUP", re.compile(""))  # every line parsed inline
-    assert parse_markdown(text) == fast
+    fast = parse_markdown(text, parser="markdown-it")
+    monkeypatch.setattr(_markdown_it, "_INLINE_MARKUP", re.compile(""))  # every line parsed inline
+    assert parse_markdown(text, parser="markdown-it") == fast
 
 
 def test_every_markdown_fixture_reads_the_same_without_inline_parsing_of_plain_lines(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from policy_extract.loaders import markdown
+    from policy_extract.loaders import _markdown_it
 
     root = Path(__file__).parent
     paths = [root.parent / "source_docs" / "atgam.md", *sorted(root.glob("fixtures/**/*.md"))]
-    fast = [parse_markdown(path.read_text(encoding="utf-8")) for path in paths]
-    monkeypatch.setattr(markdown, "_INLINE_MARKUP", re.compile(""))
-    assert [parse_markdown(path.read_text(encoding="utf-8")) for path in paths] == fast
+    texts = [path.read_text(encoding="utf-8") for path in paths]
+    fast = [parse_markdown(text, parser="markdown-it") for text in texts]
+    monkeypatch.setattr(_markdown_it, "_INLINE_MARKUP", re.compile(""))
+    assert [parse_markdown(text, parser="markdown-it") for text in texts] == fast

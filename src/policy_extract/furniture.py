@@ -34,17 +34,18 @@ def remove_page_furniture(
     furniture: list[Furniture] = []
     for block in blocks:
         reason = None
+        full_text = block.full_text
         if block.kind != "list_item":
-            text = normalise_line(block.full_text)
+            text = normalise_line(full_text)
             if wanted_title is not None and text == wanted_title:
                 reason = "running-header" if seen_title else None
                 seen_title = True
             elif PAGE_NUMBER.match(text):
                 reason = "page-number"
-            elif any(p.search(block.full_text) for p in footer_patterns):
+            elif any(p.search(full_text) for p in footer_patterns):
                 reason = "template-footer"
         if reason is None:
             content.append(block)
         else:
-            furniture.append(Furniture(block.full_text, reason, block.span))
+            furniture.append(Furniture(full_text, reason, block.span))
     return content, furniture

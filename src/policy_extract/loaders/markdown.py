@@ -9,29 +9,24 @@ loader emits every list item flat, with its own label as ``marker`` and its list
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Iterator
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from ..blocks import Block, Cell, Document, Notice, Span, split_list_label, table_text
 from .text import parse_text
 
-__all__ = ["parse_markdown"]
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-_PARSER = MarkdownIt("commonmark").enable("table")
-# Inline markup is parsed only where a line can hold some (see _parse_inline): most policy lines
-# are plain words, and parsing them inline was about a fifth of a Markdown conversion.
-_PARSER.disable("inline")
-# The characters commonmark's inline rules act on, and a hard break (two spaces ending a line);
-# a line with neither gives the same tokens as plain text joined by soft breaks.
-_INLINE_MARKUP = re.compile(r"[\\`*_\[\]!<&]| \n")
-# markdown-it stops reading a block nested deeper than maxNesting and drops the rest of the
-# document without a word (commonmark's 20 is about 9 list levels). Raised to about 49 list
-# levels, still well inside Python's recursion limit; deeper documents are read as plain text.
-_MAX_NESTING = 100
-_PARSER.options["maxNesting"] = _MAX_NESTING
+__all__ = ["MARKDOWN_PARSERS", "PARSER_VARIABLE", "parse_markdown"]
+
+# The parsers that can read Markdown; the first is the default. ``POLICY_EXTRACT_MARKDOWN_PARSER``
+# chooses the other (both give the same Blocks: a test holds them equal).
+MARKDOWN_PARSERS = ("pyromark", "markdown-it")
+PARSER_VARIABLE = "POLICY_EXTRACT_MARKDOWN_PARSER"
 # A paragraph made only of adjacent bold runs: "**Condition****Meets ...:**" is two headings.
 _BOLD_RUN = r"\*\*(?:(?!\*\*).)+?\*\*"
 _ONLY_BOLD_RUNS = re.compile(rf"^(?:{_BOLD_RUN}\s*)+$")
@@ -39,43 +34,62 @@ _BOLD_LEAD = re.compile(r"^\*\*((?:(?!\*\*).)+?)\*\*\s*(?=\S)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def parse_markdown(text: str, *, path: str = "<string>", sha256: str = "") -> Document:
+class _Token(Protocol):
+    """What the conversion reads of a token: markdown-it's ``Token``, or ``EventToken``."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def map(self) -> list[int] | None: ...
+    @property
+    def tag(self) -> str: ...
+    @property
+    def info(self) -> str: ...
+    @property
+    def markup(self) -> str: ...
+    @property
+    def content(self) -> str: ...
+    @property
+    def children(self) -> Sequence[_Token] | None: ...
+    def attrGet(self, name: str) -> str | int | float | None: ...
+
+
+def parse_markdown(
+    text: str, *, path: str = "<string>", sha256: str = "", parser: str | None = None
+) -> Document:
     """Parse Markdown source into a Document of flat Blocks in reading order.
 
-    A document nested too deeply for markdown-it is read line by line as plain text instead, with
-    a ``markdown-too-deep`` notice, so no part of it is dropped.
+    ``parser`` is one of ``MARKDOWN_PARSERS`` (default: ``POLICY_EXTRACT_MARKDOWN_PARSER``, else
+    pyromark). A document nested too deeply for markdown-it is read line by line as plain text
+    instead, with a ``markdown-too-deep`` notice, so no part of it is dropped.
     """
-    env: dict[str, object] = {}
-    try:
-        tokens = _PARSER.parse(text, env)
-    except RecursionError:
-        tokens = None
-    if tokens is None or any(token.level >= _MAX_NESTING - 1 for token in tokens):
+    tokens: Sequence[_Token] | None = None
+    if resolve_parser(parser) == "pyromark":
+        from ._markdown_events import event_tokens
+
+        tokens = event_tokens(text)
+    if tokens is None:
+        from ._markdown_it import markdown_it_tokens
+
+        tokens = markdown_it_tokens(text)
+    if tokens is None:
         return _plain_text_fallback(text, path=path, sha256=sha256)
-    for token in tokens:
-        if token.type == "inline":
-            token.children = _parse_inline(token.content, env)
     blocks = list(_blocks_from_tokens(tokens))
     return Document(
         path=path, format="markdown", sha256=sha256, blocks=blocks, lines=text.split("\n")
     )
 
 
-def _parse_inline(content: str, env: dict[str, object]) -> list[Token]:
-    """markdown-it's inline tokens for one block's text (links may use the document's reference
-    definitions, gathered in ``env``). Plain text, the common case, skips the inline parser."""
-    if not content:
-        return []
-    if _INLINE_MARKUP.search(content):
-        children: list[Token] = []
-        _PARSER.inline.parse(content, _PARSER, env, children)
-        return children
-    plain: list[Token] = []
-    for number, line in enumerate(content.split("\n")):
-        if number:
-            plain.append(Token("softbreak", "br", 0))
-        plain.append(Token("text", "", 0, content=line))
-    return plain
+def resolve_parser(parser: str | None = None) -> str:
+    """The parser asked for, else ``POLICY_EXTRACT_MARKDOWN_PARSER``, else pyromark; ValueError
+    naming where an unknown name came from."""
+    asked = (parser or "").strip().lower()
+    chosen = asked or os.environ.get(PARSER_VARIABLE, "").strip().lower() or MARKDOWN_PARSERS[0]
+    if chosen not in MARKDOWN_PARSERS:
+        origin = "" if asked else f" (from {PARSER_VARIABLE})"
+        names = " or ".join(MARKDOWN_PARSERS)
+        raise ValueError(f"unknown Markdown parser {chosen!r}{origin}; use {names}")
+    return chosen
 
 
 def _plain_text_fallback(text: str, *, path: str, sha256: str) -> Document:
@@ -88,12 +102,22 @@ def _plain_text_fallback(text: str, *, path: str, sha256: str) -> Document:
     return dataclasses.replace(document, format="markdown", notices=[notice])
 
 
-def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
+@dataclass(slots=True)
+class _TableRows:
+    """A whole table: its line map, and per row its source line (1-based) and cells' plain text."""
+
+    map: list[int]
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    type: str = "table"
+    tag: str = ""
+
+
+def _blocks_from_tokens(tokens: Sequence[_Token]) -> Iterator[Block]:
     list_depth = 0
     item_marker: str | None = None
-    tokens = _collapse_tables(tokens)
-    for index, token in enumerate(tokens):
-        if token.type == "table" and token.map is not None:
+    stream = _collapse_tables(tokens)
+    for index, token in enumerate(stream):
+        if isinstance(token, _TableRows):
             yield _table_block(token)
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
@@ -104,7 +128,7 @@ def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
         elif token.type in ("html_block", "code_block", "fence") and token.map is not None:
             yield from _verbatim_blocks(token)
         elif token.type == "inline" and token.map is not None:
-            opener = tokens[index - 1]
+            opener = stream[index - 1]
             if list_depth and item_marker is not None:
                 yield from _list_item_blocks(token, item_marker, list_depth)
                 item_marker = None  # a second paragraph in the same item is a continuation
@@ -115,35 +139,35 @@ def _blocks_from_tokens(tokens: list[Token]) -> Iterator[Block]:
                 yield from _paragraph_blocks(token, in_list=bool(list_depth))
 
 
-def _collapse_tables(tokens: list[Token]) -> list[Token]:
-    """Each table becomes one ``table`` token whose ``meta["rows"]`` holds, per row, its source
-    line (1-based) and its cells' plain text; the table's line map is kept."""
-    result: list[Token] = []
-    table: Token | None = None
+def _collapse_tables(tokens: Sequence[_Token]) -> list[_Token | _TableRows]:
+    """Each table's tokens become one ``_TableRows``; every other token is kept."""
+    result: list[_Token | _TableRows] = []
+    table: _TableRows | None = None
     for token in tokens:
-        if token.type == "table_open":
-            table = Token("table", "", 0, map=token.map, meta={"rows": []})
+        if token.type == "table_open" and token.map is not None:
+            table = _TableRows(token.map)
         elif token.type == "table_close" and table is not None:
             result.append(table)
             table = None
         elif table is None:
             result.append(token)
         elif token.type == "tr_open" and token.map is not None:
-            table.meta["rows"].append((token.map[0] + 1, []))
-        elif token.type == "inline" and table.meta["rows"]:
-            table.meta["rows"][-1][1].append(_plain(token))
+            table.rows.append((token.map[0] + 1, []))
+        elif token.type == "inline" and table.rows:
+            table.rows[-1][1].append(_plain(token))
     return result
 
 
-def _table_block(token: Token) -> Block:
+def _table_block(table: _TableRows) -> Block:
     rows = [
         [Cell(text, Span(line_start=line, line_end=line)) for text in cells]
-        for line, cells in token.meta["rows"]
+        for line, cells in table.rows
     ]
-    return Block("table", table_text(rows), _span(token), rows=rows)
+    span = Span(line_start=table.map[0] + 1, line_end=table.map[1])
+    return Block("table", table_text(rows), span, rows=rows)
 
 
-def _verbatim_blocks(token: Token) -> Iterator[Block]:
+def _verbatim_blocks(token: _Token) -> Iterator[Block]:
     """Raw HTML and code blocks: kept line by line as paragraphs, never dropped."""
     assert token.map is not None
     first = token.map[0] + 1 + (1 if token.type == "fence" else 0)
@@ -153,14 +177,14 @@ def _verbatim_blocks(token: Token) -> Iterator[Block]:
             yield Block("paragraph", line.strip(), Span(line_start=number, line_end=number))
 
 
-def _span(token: Token, offset: int = 0, count: int | None = None) -> Span:
+def _span(token: _Token, offset: int = 0, count: int | None = None) -> Span:
     assert token.map is not None
     start = token.map[0] + 1 + offset
     end = token.map[1] if count is None else start + count - 1
     return Span(line_start=start, line_end=end)
 
 
-def _list_item_blocks(token: Token, marker: str, depth: int) -> Iterator[Block]:
+def _list_item_blocks(token: _Token, marker: str, depth: int) -> Iterator[Block]:
     text = _plain(token)
     label, rest = split_list_label(text)
     if marker == "-" and label is not None:
@@ -168,19 +192,20 @@ def _list_item_blocks(token: Token, marker: str, depth: int) -> Iterator[Block]:
     yield Block("list_item", text, _span(token), marker=marker, indent=depth, urls=_urls(token))
 
 
-def _paragraph_blocks(token: Token, *, in_list: bool) -> Iterator[Block]:
+def _paragraph_blocks(token: _Token, *, in_list: bool) -> Iterator[Block]:
     """One block per hard line break; a paragraph of bold runs gives one heading per run."""
     for offset, line_tokens, raw in _split_hardbreaks(token):
         span = _span(token, offset, raw.count("\n") + 1)
         raw = raw.strip()
-        if not in_list and _ONLY_BOLD_RUNS.match(raw):
+        bold_lead = raw.startswith("**")  # both bold patterns start so
+        if bold_lead and not in_list and _ONLY_BOLD_RUNS.match(raw):
             for run in re.findall(_BOLD_RUN, raw):
                 yield Block("heading", _unescape(run[2:-2]).strip(), span, bold=True)
             continue
         text = _join_text(line_tokens)
         urls = [t.attrGet("href") for t in line_tokens if t.type == "link_open"]
         label = None
-        lead = _BOLD_LEAD.match(raw)
+        lead = _BOLD_LEAD.match(raw) if bold_lead else None
         if lead:
             label = _unescape(lead.group(1)).strip()
             text = text[len(label) :].strip() if text.startswith(label) else text
@@ -195,10 +220,13 @@ def _paragraph_blocks(token: Token, *, in_list: bool) -> Iterator[Block]:
         )
 
 
-def _split_hardbreaks(token: Token) -> Iterator[tuple[int, list[Token], str]]:
-    raw_lines = token.content.split("\n")
+def _split_hardbreaks(token: _Token) -> Iterator[tuple[int, Sequence[_Token], str]]:
     children = token.children or []
-    current: list[Token] = []
+    if not any(child.type == "hardbreak" for child in children):
+        yield 0, children, token.content
+        return
+    raw_lines = token.content.split("\n")
+    current: list[_Token] = []
     line_offset = 0
     first_line = 0
     for child in children:
@@ -213,23 +241,23 @@ def _split_hardbreaks(token: Token) -> Iterator[tuple[int, list[Token], str]]:
     yield first_line, current, "\n".join(raw_lines[first_line:])
 
 
-def _join_text(children: list[Token]) -> str:
+def _join_text(children: Sequence[_Token]) -> str:
     parts = []
     for child in children:
         if child.type in ("text", "text_special", "code_inline", "html_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return " ".join("".join(parts).split())  # runs of whitespace as one space, ends stripped
 
 
-def _plain(token: Token) -> str:
+def _plain(token: _Token) -> str:
     return _join_text(token.children or [])
 
 
-def _urls(token: Token) -> list[str]:
+def _urls(token: _Token) -> list[str]:
     return [str(c.attrGet("href")) for c in token.children or [] if c.type == "link_open"]
 
 
 def _unescape(text: str) -> str:
-    return _ESCAPE.sub(r"\1", text)
+    return _ESCAPE.sub(r"\1", text) if "\\" in text else text

@@ -18,6 +18,8 @@ _ANY = re.compile(
     re.IGNORECASE,
 )
 _ALL = re.compile(r"\b(?:all|both|each)\s+(?:of\s+)?(?:the\s+)?following\b", re.IGNORECASE)
+# A word each of the three needs: a text with none announces no operator.
+_CUE = re.compile(r"following|either|at\s+least", re.IGNORECASE)
 
 
 def criteria_operator(text: str) -> tuple[Operator | None, int | None]:
@@ -26,6 +28,8 @@ def criteria_operator(text: str) -> tuple[Operator | None, int | None]:
     The last announcement in the text wins: ``"For GVHD and all the following"`` is ``all``.
     """
     found: list[tuple[int, Operator, int | None]] = []
+    if not _CUE.search(text):
+        return None, None
     for match in _AT_LEAST.finditer(text):
         found.append((match.start(), "at_least", int(parse_number(match.group("n")))))
     for match in _ANY.finditer(text):

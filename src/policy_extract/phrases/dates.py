@@ -49,6 +49,7 @@ DATE = (
     r"|\d{1,2}/\d{4}|[1-4]Q\s?\d{4})"
 )
 _DATE = re.compile(DATE, re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _NUMERIC = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$", re.IGNORECASE)
@@ -127,6 +128,8 @@ class DatedStatement:
 def find_dated_statements(line: str) -> list[DatedStatement]:
     """Every labelled date in ``line``; a label with a list of dates gives one per date."""
     found: list[DatedStatement] = []
+    if not _DIGIT.search(line):  # every date has a digit
+        return found
     for match in _LABEL.finditer(line[:5000]):
         kind = next(k for k, _ in _LABELS if match.group(k) is not None)
         text = match.group(0).strip(" |")

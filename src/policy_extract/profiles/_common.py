@@ -104,11 +104,11 @@ def find_urls(block: Block) -> list[str]:
 
 def node_span(nodes: Sequence[Node], first: Block | None = None) -> Span | None:
     """Span covering ``first`` and every block under ``nodes``."""
-    span = first.span if first is not None else None
-    for node in nodes:
-        for block in _walk_blocks(node):
-            span = block.span if span is None else span.merge(block.span)
-    return span
+    spans = [first.span] if first is not None else []
+    spans.extend(block.span for node in nodes for block in _walk_blocks(node))
+    if len(spans) < 2:
+        return spans[0] if spans else None
+    return Span.covering(spans)
 
 
 def flatten_node_text(node: Node) -> str:

@@ -94,9 +94,12 @@ def match(blocks: Sequence[Block]) -> Match:
     """Most signature headings present: the score is the share found (at least 4 of 6)."""
     found: dict[str, str] = {}
     for block in blocks:
+        text = block.full_text
         for pattern in _SIGNATURE:
-            if pattern.pattern not in found and pattern.match(block.full_text):
-                found[pattern.pattern] = f"heading {block.full_text.strip()!r}"
+            if pattern.pattern not in found and pattern.match(text):
+                found[pattern.pattern] = f"heading {text.strip()!r}"
+        if len(found) == len(_SIGNATURE):
+            break
     if len(found) < 4:
         return NO_MATCH
     return Match(len(found) / len(_SIGNATURE), tuple(found.values()))
