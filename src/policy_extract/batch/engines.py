@@ -274,8 +274,8 @@ def _grace(timeout: float) -> float:
 
 def _forkserver() -> Any:
     context = multiprocessing.get_context("forkserver")
-    # Imported once in the fork server, so a new worker starts warm: the Markdown loader's
-    # markdown-it is ~15 ms of a worker's first document (pdfplumber stays lazy: PDF-free
+    # Imported once in the fork server, so a new worker starts warm: the Markdown loader and its
+    # parser are ~10 ms of a worker's first document (pdfplumber stays lazy: PDF-free
     # batches should not pay for it). A worker imports its own code and runs the program's
     # script again as it starts (multiprocessing does, for a script run by path): for the
     # ``policy-extract`` command that is the command line, ~45 ms a worker unless imported here.
@@ -286,6 +286,7 @@ def _forkserver() -> Any:
             "policy_extract.pipeline",
             "policy_extract.render.json",
             "policy_extract.loaders.markdown",
+            "policy_extract.loaders._markdown_events",
             "policy_extract.loaders.text",
         ]
     )

@@ -84,7 +84,9 @@ def find_payer(
     counts: dict[str, int] = {}
     first: dict[str, Span] = {}
     for text, span in _candidates(blocks, furniture, pages):
-        for match in _PAYER.finditer(_TRADEMARK.sub("", text)):
+        if "®" in text or "™" in text:
+            text = _TRADEMARK.sub("", text)
+        for match in _PAYER.finditer(text):
             name = " ".join(match.group(0).split())
             counts[name] = counts.get(name, 0) + 1
             first.setdefault(name, span)
