@@ -61,7 +61,11 @@ _PAYER_NAMES = (
     r"Capital\s+Blue\s+Cross",
     r"Federal\s+Employee\s+Program",
 )
-_PAYER = re.compile(r"\b(?:" + "|".join(_PAYER_NAMES) + r")(?![a-z])")
+# Every name starts with a letter of its own: looking ahead for one of those letters first lets
+# the search skip, at one test, the positions where no name can start (most of them).
+_FIRST_LETTERS = "".join(sorted({name[0] for name in _PAYER_NAMES}))
+assert _FIRST_LETTERS.isalpha()
+_PAYER = re.compile(rf"\b(?=[{_FIRST_LETTERS}])(?:" + "|".join(_PAYER_NAMES) + r")(?![a-z])")
 _TRADEMARK = re.compile(r"[®™]")
 
 

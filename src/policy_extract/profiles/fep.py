@@ -51,6 +51,8 @@ _NAME_TAIL = re.compile(r"\s*(?:,?\s+including\b.*|:)\s*$", re.I)
 
 def match(blocks: Sequence[Block]) -> Match:
     """The Association's name, a FEP policy number and a Prior-Approval Requirements heading."""
+    if not any(_REQUIREMENTS.match(b.full_text) for b in blocks):
+        return NO_MATCH  # the heading is required: the other signs need not be looked for
     evidence: list[str] = []
     first_page = [b for b in blocks[:60] if (b.span.page or 1) == 1]
     if any(_ASSOCIATION.search(b.full_text) for b in first_page):
@@ -58,11 +60,10 @@ def match(blocks: Sequence[Block]) -> Match:
     number = next((b for b in first_page if _POLICY_NUMBER.match(b.full_text)), None)
     if number is not None:
         evidence.append(f"policy number {number.full_text.strip()!r}")
-    if any(_REQUIREMENTS.match(b.full_text) for b in blocks):
-        evidence.append("heading 'Prior-Approval Requirements'")
+    evidence.append("heading 'Prior-Approval Requirements'")
     if any(_FEP.search(b.full_text) for b in blocks):
         evidence.append("names the FEP")
-    if len(evidence) < 3 or "heading 'Prior-Approval Requirements'" not in evidence:
+    if len(evidence) < 3:
         return NO_MATCH
     return Match(len(evidence) / 4, tuple(evidence))
 

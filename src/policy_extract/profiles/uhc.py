@@ -53,6 +53,8 @@ def match(blocks: Sequence[Block]) -> Match:
     """UnitedHealthcare named on page 1 and at least three of the template's marks: the
     "Medical Benefit Drug Policy" line, a "Policy Number: 2026D0017AN"-style number, the
     "Coverage Rationale" and "Applicable Codes" headings."""
+    if not any(_PAYER.search(b.full_text) for b in blocks if (b.span.page or 1) == 1):
+        return NO_MATCH  # the payer is required: the other marks need not be looked for
     found: dict[str, str] = {}
     for block in blocks:
         text = block.full_text
