@@ -84,26 +84,33 @@ class _Reader:
         return piece if isinstance(piece, str) else piece.decode("utf-8", "replace")
 
     def read(self) -> list[EventToken] | None:
+        blocks = self.blocks
         for event, span in pyromark.events_with_range(self.text, options=_OPTIONS):
-            start, end = span["start"], span["end"]
             if isinstance(event, str):
-                self.on_break(event, start, end)
+                self.on_break(event, span["start"], span["end"])
                 continue
             ((kind, value),) = cast("dict[str, Any]", event).items()
-            if kind in _LEAVES:
-                self.on_leaf(kind, value, start, end)
+            run = self.inline
+            if kind == "Text" and run is not None and not self.image_depth:
+                # the common case, inlined: text in a paragraph, a heading or a cell
+                run.children.append(EventToken("text", content=value))
+                if run.first < 0:
+                    run.first = span["start"]
+                run.last = max(run.last, span["end"])
+            elif kind in _LEAVES:
+                self.on_leaf(kind, value, span["start"], span["end"])
             elif kind == "Start":
                 name = value if isinstance(value, str) else next(iter(value))
                 if name not in _BLOCK_STARTS:
-                    self.inline_start(name, value, start)
-                elif len(self.blocks) >= DEEPEST_NESTING:
+                    self.inline_start(name, value, span["start"])
+                elif len(blocks) >= DEEPEST_NESTING:
                     return None
                 else:
-                    self.block_start(name, value, start, end)
+                    self.block_start(name, value, span["start"], span["end"])
             elif kind == "End":
                 name = value if isinstance(value, str) else next(iter(value))
                 if name not in _BLOCK_STARTS:
-                    self.inline_end(name, end)
+                    self.inline_end(name, span["end"])
                 else:
                     self.block_end(name, value)
         return self.tokens
