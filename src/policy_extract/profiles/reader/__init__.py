@@ -43,6 +43,8 @@ def read_coverage(policy: Policy, blocks: Sequence[Block], findings: Findings) -
                 criteria=found.criteria,
                 continuation_criteria=found.continuation,
                 coverage_periods=_coverage_periods(found, reading),
+                doses=found.doses,
+                icd10=found.icd10,
                 span=found.block.span,
             )
         )
@@ -86,7 +88,8 @@ def _unique(slug: str, used: set[str]) -> str:
 
 def _coverage_periods(found: FoundIndication, reading: Reading) -> list[Period]:
     """The indication's own durations; a duration without a phase covers both phases it has
-    criteria for; the document's general durations fill a phase the indication does not state."""
+    criteria for; the periods its "Coverage Period:" part lists, as printed; the document's
+    general durations fill a phase the indication does not state."""
     periods: list[Period] = []
     for period in found.periods:
         phases = [p.phase for p in periods]
@@ -97,6 +100,7 @@ def _coverage_periods(found: FoundIndication, reading: Reading) -> list[Period]:
                 periods.append(period.model_copy(update={"phase": "continuation"}))
         elif period.phase not in phases:
             periods.append(period)
+    periods.extend(found.listed_periods)
     for period in reading.document_periods:
         if period.phase not in [p.phase for p in periods]:
             periods.append(period)

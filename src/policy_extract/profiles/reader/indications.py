@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 from itertools import takewhile
 
 from ...blocks import Block
-from ...model import CriteriaNode, Period, Statement
-from ...phrases import criteria_operator
+from ...model import CriteriaNode, Dose, Icd10Code, Period, Statement
+from ...phrases import criteria_operator, link_period_to_dose
 from ...phrases.approval import Phase, approval_phase, parse_approval
 from .._criteria_tree import regroup_connected_items
 from .criteria import connector_operator, criteria_from_tree, group_criteria
@@ -38,6 +38,7 @@ from .language import (
     condition_from_named_item,
     is_product_group,
 )
+from .parts import Parts, part_label
 from .tree import TreeNode, build_criteria_forest, walk
 
 __all__ = ["FoundIndication", "Reading", "read_indications"]
@@ -54,13 +55,26 @@ _SUBJECT = re.compile(
 
 @dataclass
 class FoundIndication:
-    """One indication as found: its name, where, initial and continuation criteria, periods."""
+    """One indication as found: its name, where, initial and continuation criteria, periods,
+    and the doses and ICD-10 codes its labelled parts give."""
 
     name: str
     block: Block
     criteria: CriteriaNode | None = None
     continuation: CriteriaNode | None = None
     periods: list[Period] = field(default_factory=list)
+    doses: list[Dose] = field(default_factory=list)
+    icd10: list[Icd10Code] = field(default_factory=list)
+    # Periods a "Coverage Period:" part lists, as printed: alternatives may share a phase.
+    listed_periods: list[Period] = field(default_factory=list)
+
+    def take(self, parts: Parts) -> None:
+        """Add what labelled parts read; a period that names a dose is linked to it."""
+        self.doses.extend(parts.doses)
+        self.icd10.extend(parts.icd10)
+        for period in parts.periods:
+            period.dose_index = link_period_to_dose(period, self.doses)
+            self.listed_periods.append(period)
 
 
 @dataclass
@@ -82,6 +96,9 @@ class Reading:
                 else:
                     known.criteria = found.criteria
                 known.periods.extend(found.periods)
+                known.doses.extend(found.doses)
+                known.icd10.extend(found.icd10)
+                known.listed_periods.extend(found.listed_periods)
                 return known
         if phase == "continuation" and found.continuation is None:
             found.continuation, found.criteria = found.criteria, None
@@ -162,6 +179,14 @@ def _enter_section(state: _State, heading: Block | None) -> None:
     text = heading.full_text
     if GENERAL.search(text):
         return
+    region = state.region
+    _enter_region(state, heading)
+    if state.region != region and state.region != "criteria":
+        state.last = None  # a part printed after this is no longer the indication's
+
+
+def _enter_region(state: _State, heading: Block) -> None:
+    text = heading.full_text
     if NEGATIVE.search(text) and len(text.split()) <= 25:
         state.region = "not_covered"
         state.reading.not_covered.append(Statement(text=text, span=heading.span))
@@ -191,6 +216,8 @@ def _read_not_covered(state: _State, heading: Block | None, forest: list[TreeNod
 
 def _read_criteria_section(state: _State, heading: Block | None, forest: list[TreeNode]) -> None:
     reading = state.reading
+    if heading is not None and state.last is not None and _read_part(state.last, heading, forest):
+        return
     if heading is not None and GENERAL.search(heading.full_text):
         if forest:
             reading.general.append(_general_node(heading, forest))
@@ -226,6 +253,22 @@ def _share_groups(found: Sequence[FoundIndication], nodes: Sequence[TreeNode]) -
             elif indication.continuation is not None and not indication.continuation.children:
                 indication.continuation = criteria
         _share_groups(found, node.children)
+
+
+def _read_part(found: FoundIndication, heading: Block, forest: list[TreeNode]) -> bool:
+    """A label heading of the indication above ("Covered Doses:", "ICD-10: T86.11") and the
+    lines under it: its part. A title-style heading ("ICD-10 Codes") is a section of its own."""
+    part = part_label(heading.full_text)
+    if part is None:
+        return False
+    kind, rest = part
+    if not rest and not heading.full_text.rstrip().endswith(":"):
+        return False
+    parts = Parts()
+    lines = [(rest, heading.span)] if rest else []
+    parts.read(kind, [*lines, *((node.text, node.block.span) for node in walk(forest))])
+    found.take(parts)
+    return True
 
 
 def _names_indications(forest: Sequence[TreeNode]) -> bool:
@@ -270,6 +313,11 @@ def _read_node(state: _State, node: TreeNode, *, diagnosis: bool, depth: int) ->
     if diagnosis and node.is_item and node.style == "decimal" and depth <= 1:
         _add(state, _diagnosis_name(text), node, None)
         return True
+    if state.last is not None:
+        parts = Parts()
+        if parts.read_labelled(node.block, node):  # "Dosing. ..." after the indication's list
+            state.last.take(parts)
+            return True
     if not node.children and state.last is not None:
         state.last.periods.extend(_clause_periods(node.block, None))
     return False
@@ -323,6 +371,9 @@ def _add(state: _State, name: str, node: TreeNode, phase: Phase | None) -> None:
     found.criteria = regroup_connected_items(found.criteria) if found.criteria else None
     found.continuation = regroup_connected_items(found.continuation) if found.continuation else None
     found.periods = _periods(node, initial_child, continuation_child)
+    parts = Parts()
+    parts.read_under(node)
+    found.take(parts)
     state.last = state.reading.add(found, phase)
 
 
