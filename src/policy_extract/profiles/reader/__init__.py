@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from ...blocks import Block
 from ...model import ConditionCoverage, CriteriaNode, Period, Policy
 from .._common import Findings, slugify
-from .indications import FoundIndication, Reading, read_indications
+from .indications import read_indications
 from .language import PRIOR_AUTH
+from .reading import FoundIndication, Reading
 
 __all__ = ["read_coverage"]
 
