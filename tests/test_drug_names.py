@@ -7,7 +7,7 @@ import pytest
 
 from policy_extract.blocks import Block, Span
 from policy_extract.model import Drug, Hcpcs
-from policy_extract.profiles._drug_names import drug_from_document
+from policy_extract.profiles._drug_names import drug_from_document, trademarked_brands
 
 
 def paragraphs(*texts: str) -> list[Block]:
@@ -43,6 +43,16 @@ def codes(*descriptions: str) -> list[Hcpcs]:
             "Nusinersen",
             "Treatment with nusinersen (Spinraza) requires",
             ("nusinersen", "Spinraza", None),
+        ),
+        (  # a product line: the generic a word of the title, the maker aside
+            "Zorvimab Products",
+            "Zorvexa® (zorvimab subcutaneous injection – Northwind Biologics)",
+            ("zorvimab", "Zorvexa", "subcutaneous injection"),
+        ),
+        (  # a biosimilar's line names the drug by its stem
+            "Infliximab Intravenous",
+            "Avsola™ (infliximab-axxq intravenous infusion – Amgen)",
+            ("infliximab", "Avsola", "intravenous infusion"),
         ),
     ],
 )
@@ -136,3 +146,24 @@ def test_one_product_line_alone_is_no_list() -> None:
 
     blocks = paragraphs("This policy covers the following product:", "Prolia (denosumab)")
     assert listed_products(blocks) == []
+
+
+def test_the_drugs_brands_are_the_trade_marks_a_title_lists() -> None:
+    title = "Denosumab: Aukelso™; Bildyos®; Denosumab-bmwo; Prolia®, Xgeva® (Subcutaneous)"
+    assert trademarked_brands(title, [], "denosumab") == ["Aukelso", "Bildyos", "Prolia", "Xgeva"]
+    # a title that does not name the drug lists no brands of it
+    assert trademarked_brands("Bone Agents: Prolia®; Evenity®", [], "denosumab") == []
+
+
+def test_the_drugs_brands_are_the_trade_marked_product_lines_of_its_generic() -> None:
+    lines = paragraphs(
+        "Avsola™ (infliximab-axxq intravenous infusion – Amgen)",
+        "Infliximab intravenous infusion – Janssen",  # no trade mark: no brand
+        "Remicade® (infliximab intravenous infusion – Janssen)",
+        "Simponi Aria® (golimumab intravenous infusion)",  # another drug
+        "Avsola™ (infliximab-axxq intravenous infusion – Amgen)",  # once
+    )
+    assert trademarked_brands("Infliximab Intravenous", lines, "infliximab") == [
+        "Avsola",
+        "Remicade",
+    ]

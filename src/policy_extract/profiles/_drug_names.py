@@ -10,6 +10,11 @@ Titles of many templates give one name ("Spinraza", "Ocrevus", "Denosumab:") or 
   the policy's drug. Descriptions of several drugs (a class policy) name none.
 
 Nothing is guessed: with neither, the drug stays empty.
+
+Once the generic is known, its brands are the names the document marks as trade marks where it
+names the drug: a title listing them ("Denosumab: Aukelso™; Bildyos®; ..."), and the
+``"Brand® (generic ...)"`` lines near the start whose generic is the drug's
+("Avsola™ (infliximab-axxq intravenous infusion – Amgen)").
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from collections.abc import Sequence
 from ..blocks import Block
 from ..model import Drug, Hcpcs
 
-__all__ = ["drug_from_document", "strip_biosimilar_suffix"]
+__all__ = ["drug_from_document", "strip_biosimilar_suffix", "trademarked_brands"]
 
 _SEARCHED_BLOCKS = 120  # the drug is named near the start: description, title box, codes
 # "Name (inside)": the word before the parenthesis (a trade mark allowed) and what it holds.
@@ -35,6 +40,14 @@ _FORM = re.compile(
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
 _INJECTION = re.compile(r"^\s*injection,\s*(?P<name>[A-Za-z][A-Za-z-]*[A-Za-z])\s*[,(]", re.I)
 _BIOSIMILAR_SUFFIX = re.compile(r"-[a-z]{4}$")  # "infliximab-dyyb": four lower-case letters
+# What a product line adds after the generic: " – Amgen", ", for injection".
+_MAKER = re.compile(r"\s+[–—-]\s+.*$|\s*[,;].*$")
+# A name the document marks as a trade mark: "Aukelso™", "Remicade®", "Eylea® HD" not included.
+_TRADEMARKED = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]*[a-z0-9])\s?[®™]")
+# "Avsola™ (infliximab-axxq ...)": a trade-marked name, then what it is.
+_PRODUCT_LINE = re.compile(
+    r"^\W*(?P<brand>[A-Z][A-Za-z0-9-]*[a-z0-9])\s?[®™]\s*\((?P<inner>[^()]+)\)"
+)
 
 
 def strip_biosimilar_suffix(name: str) -> str:
@@ -56,12 +69,16 @@ def drug_from_document(title: str | None, blocks: Sequence[Block], hcpcs: Sequen
 
 def _pair_naming(text: str, title_words: set[str]) -> Drug | None:
     """The first ``"Brand (generic)"`` or ``"generic (Brand)"`` of ``text`` with the brand, or the
-    generic whole, a word of the title. Generic names are written in lower case, brands
-    capitalised: two capitalised names ("Commercial (Employer Group)") are no drug."""
+    generic whole (a product line's: its form and maker aside), a word of the title. Generic
+    names are written in lower case, brands capitalised: two capitalised names ("Commercial
+    (Employer Group)") are no drug."""
     for match in _PAIR.finditer(text):
         outer = match.group("outer")
         inner = match.group("inner").strip()
-        if not (outer.lower() in title_words or inner.lower() in title_words):
+        product, form_words = _product_parts(inner)
+        stem = strip_biosimilar_suffix(product) if product else ""
+        named = {outer.lower(), inner.lower(), stem}
+        if named.isdisjoint(title_words):
             continue
         if _GENERIC.match(inner) and outer[:1].isupper():
             # "ocrelizumab intravenous infusion": the route and form are the qualifier
@@ -69,10 +86,46 @@ def _pair_naming(text: str, title_words: set[str]) -> Drug | None:
             generic = inner[: form.start()] if form else inner
             qualifier = form.group(0).strip() if form else None
             return Drug(generic_name=generic, brand_names=[outer], qualifier=qualifier)
+        if outer[:1].isupper() and stem:
+            # "Zorvexa® (zorvimab subcutaneous injection – Northwind Biologics)"
+            return Drug(generic_name=stem, brand_names=[outer], qualifier=form_words)
         brands = [name.strip() for name in inner.split(",")]
         if _GENERIC.match(outer) and all(_BRAND.match(brand) for brand in brands):
             return Drug(generic_name=outer, brand_names=brands)
     return None
+
+
+def _product_parts(inner: str) -> tuple[str | None, str | None]:
+    """The generic a product line's parenthesis starts with, and its route and form, the maker
+    aside: ``"infliximab-axxq intravenous infusion – Amgen"`` -> ``("infliximab-axxq",
+    "intravenous infusion")``; ``(None, None)`` when it starts with no generic name."""
+    name = _MAKER.sub("", inner.strip())
+    form = _FORM.search(name)
+    generic = name[: form.start()] if form else name
+    if not _GENERIC.match(generic):
+        return None, None
+    return generic, form.group(0).strip() if form else None
+
+
+def trademarked_brands(title: str | None, blocks: Sequence[Block], generic: str) -> list[str]:
+    """The drug's brands as the document marks them (® / ™), in order: from a title that names
+    the generic and lists two or more, then from product lines whose generic is the drug's."""
+    found: list[str] = []
+    stem = strip_biosimilar_suffix(generic.lower())
+    title_brands = [m.group("name") for m in _TRADEMARKED.finditer(title or "")]
+    if len(title_brands) >= 2 and stem in {w.lower() for w in _TITLE_WORD.findall(title or "")}:
+        found += title_brands
+    for block in blocks[:_SEARCHED_BLOCKS]:
+        line = _PRODUCT_LINE.match(block.full_text)
+        if line is None:
+            continue
+        of, _ = _product_parts(line.group("inner"))
+        if of is not None and strip_biosimilar_suffix(of.lower()) == stem:
+            found.append(line.group("brand"))
+    unique: dict[str, str] = {}
+    for name in found:
+        unique.setdefault(name.lower(), name)
+    return list(unique.values())
 
 
 def _generic_of_codes(hcpcs: Sequence[Hcpcs]) -> str | None:

@@ -21,7 +21,7 @@ from ._common import (
     outline_from_sections,
     parse_drug_names,
 )
-from ._drug_names import drug_from_document
+from ._drug_names import drug_from_document, trademarked_brands
 from ._fields import read_front_matter
 from ._payers import find_payer
 from ._products import link_hcpcs_to_products, listed_products
@@ -99,6 +99,11 @@ def read_base_policy(
     if policy.drug.generic_name is None and policy.products:  # a multi-drug policy: its first
         first = policy.products[0]
         policy.drug = Drug(generic_name=first.generic_name, brand_names=list(first.brand_names))
+    if policy.drug.generic_name is not None:
+        brands = policy.drug.brand_names
+        marked = trademarked_brands(policy.title, blocks, policy.drug.generic_name)
+        known = {name.lower() for name in brands}
+        brands.extend(name for name in marked if name.lower() not in known)
     policy.review_history.last_annual_review = _review_date(blocks)
     payer = find_payer(blocks, furniture)
     if payer is not None:
