@@ -164,3 +164,64 @@ def test_without_its_profile_the_reference_layout_gives_the_profiles_parts(path:
         assert [c.code for c in found.icd10] == [c.code for c in condition.icd10]
         listed = [(p.text, p.duration, p.max_doses) for p in found.coverage_periods]
         assert listed == [(p.text, p.duration, p.max_doses) for p in condition.coverage_periods]
+
+
+def test_plain_text_headings_are_short_lines_set_apart() -> None:
+    from policy_extract.loaders.text import parse_text
+    from policy_extract.profiles.reader.plain_headings import plain_text_headings
+
+    text = "\n\n".join(
+        [
+            "velotumab",  # the first line: the title, whatever its case
+            "Coverage Criteria",
+            "Neuromyelitis Optica",
+            "Meets medical necessity if all the following are met:",
+            "1. Patient is 18 years of age or older",
+            "Covered Doses:",
+            "300 mg given as an intravenous infusion",  # a dose: digits
+            "Continuation: Yearly, based upon response",  # a field
+            "ICD-10:",
+            "The member's benefit may impact coverage.",  # a sentence
+        ]
+    )
+    blocks = plain_text_headings(parse_text(text).blocks)
+    headings = [b.text for b in blocks if b.kind == "heading"]
+    assert headings == [
+        "velotumab",
+        "Coverage Criteria",
+        "Neuromyelitis Optica",
+        "Meets medical necessity if all the following are met:",
+        "Covered Doses:",
+        "ICD-10:",
+    ]
+    wrapped = parse_text("Intro line\nCoverage Criteria\n\nA sentence.").blocks  # not apart
+    assert all(b.kind != "heading" for b in plain_text_headings(wrapped))
+
+
+def test_a_document_with_headings_keeps_its_own() -> None:
+    from policy_extract.profiles.reader.plain_headings import plain_text_headings
+
+    blocks = parse_markdown("# Title\n\nCoverage Criteria\n\nText.").blocks
+    assert plain_text_headings(blocks) == blocks
+
+
+def test_without_its_profile_the_reference_layout_in_plain_text_reads_as_with_it() -> None:
+    document = load_document(FIXTURES / "methotrexate_inj.txt")
+    with_profile = run_pipeline(document).policy
+    without = run_pipeline(document, PROFILES_OFF).policy
+    assert without.title == with_profile.title
+    assert [c.condition.lower() for c in without.coverage] == [
+        c.condition.lower() for c in with_profile.coverage
+    ]
+    for found, condition in zip(without.coverage, with_profile.coverage, strict=True):
+        assert found.criteria is not None and condition.criteria is not None
+        assert (found.criteria.operator, len(found.criteria.children)) == (
+            condition.criteria.operator,
+            len(condition.criteria.children),
+        )
+        assert found.prior_authorization_required == condition.prior_authorization_required
+        assert [d.text for d in found.doses] == [d.text for d in condition.doses]
+        assert [c.code for c in found.icd10] == [c.code for c in condition.icd10]
+        assert [p.text for p in found.coverage_periods] == [
+            p.text for p in condition.coverage_periods
+        ]

@@ -28,6 +28,7 @@ from ._products import link_hcpcs_to_products, listed_products
 from ._title import read_title
 from .base import Match, Profile
 from .reader import read_coverage
+from .reader.plain_headings import plain_text_headings
 
 __all__ = [
     "FOOTER_PATTERNS",
@@ -70,6 +71,7 @@ def looks_like_policy(blocks: Sequence[Block]) -> bool:
 def read_policy(blocks: Sequence[Block], furniture: Sequence[Furniture]) -> tuple[Policy, Findings]:
     """The template-free reading: the base Policy, then indications, criteria and durations
     found from layout and language alone (``reader``)."""
+    blocks = plain_text_headings(blocks)
     policy, findings = read_base_policy(blocks, furniture)
     read_coverage(policy, blocks, findings)
     findings.warn(
@@ -118,8 +120,12 @@ _NAME_LIST = re.compile(r"[:;]")
 
 
 def find_title(blocks: Sequence[Block]) -> str | None:
-    """The first heading: its later copies are running headers."""
-    return next((b.full_text for b in blocks if b.kind == "heading"), None)
+    """The first heading: its later copies are running headers. Plain text has no headings:
+    there, the first line."""
+    first = next((b.full_text for b in blocks if b.kind == "heading"), None)
+    if first is None and blocks and blocks[0].kind == "paragraph":
+        return blocks[0].full_text
+    return first
 
 
 def is_structure(block: Block) -> bool:
