@@ -225,3 +225,16 @@ def test_without_its_profile_the_reference_layout_in_plain_text_reads_as_with_it
         assert [p.text for p in found.coverage_periods] == [
             p.text for p in condition.coverage_periods
         ]
+
+
+def test_a_duration_stated_for_a_phase_wins_over_the_indications_own() -> None:
+    # "Chronic Spontaneous Urticaria. Approve for 1 year if ... A) Initial Therapy. Approve for 6
+    # months if ...; B) Patient is Currently Receiving ...": 6 months initial, 1 year after.
+    policy = run_pipeline(load_document(FIXTURES / "cigna_zorvimab.md"), PROFILES_OFF).policy
+    urticaria = _condition(policy, "Chronic Spontaneous Urticaria")
+    durations = {
+        p.phase: (p.duration.value, p.duration.unit)
+        for p in urticaria.coverage_periods
+        if p.duration is not None
+    }
+    assert durations == {"initial": (6, "mo"), "continuation": (1, "a")}

@@ -88,19 +88,25 @@ def _unique(slug: str, used: set[str]) -> str:
 
 
 def _coverage_periods(found: FoundIndication, reading: Reading) -> list[Period]:
-    """The indication's own durations; a duration without a phase covers both phases it has
-    criteria for; the periods its "Coverage Period:" part lists, as printed; the document's
-    general durations fill a phase the indication does not state."""
-    periods: list[Period] = []
-    for period in found.periods:
-        phases = [p.phase for p in periods]
-        if period.phase is None:
-            if "initial" not in phases:
-                periods.append(period.model_copy(update={"phase": "initial"}))
-            if found.continuation is not None and "continuation" not in phases:
-                periods.append(period.model_copy(update={"phase": "continuation"}))
-        elif period.phase not in phases:
-            periods.append(period)
+    """The indication's own durations: a duration stated for a phase is that phase's; one
+    without a phase fills each phase it has criteria for that none states ("Approve for 1
+    year if ... A) Initial Therapy. Approve for 6 months": 6 months initial, 1 year
+    continuation). Then the periods its "Coverage Period:" part lists, as printed; then the
+    document's general durations for a phase still unstated."""
+    chosen: dict[str, tuple[int, Period]] = {}
+    for index, period in enumerate(found.periods):
+        if period.phase is not None and period.phase not in chosen:
+            chosen[period.phase] = (index, period)
+    for index, period in enumerate(found.periods):
+        if period.phase is not None:
+            continue
+        wanted = ["initial", "continuation"] if found.continuation is not None else ["initial"]
+        for phase in wanted:
+            if phase not in chosen:
+                chosen[phase] = (index, period.model_copy(update={"phase": phase}))
+    order = {"initial": 0, "continuation": 1}
+    ranked = sorted(chosen.items(), key=lambda item: (item[1][0], order[item[0]]))
+    periods = [period for _, (_, period) in ranked]
     periods.extend(found.listed_periods)
     for period in reading.document_periods:
         if period.phase not in [p.phase for p in periods]:
