@@ -154,3 +154,22 @@ def test_phrase_parsers_never_raise_and_keep_the_text(text: str) -> None:
     codes, leftover = parse_icd10_line(text)
     assert all(code.code for code in codes) and isinstance(leftover, str)
     parse_hcpcs_line(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "operator"),
+    [
+        ("Approve if the patient meets the following (i and ii):", "all"),
+        ("meets ALL of the following criteria (A, B, and C)", "all"),
+        ("Approve for 1 year if the patient meets ONE of the following (A or B):", "any"),
+        ("the patient has one of the following (a and/or b)", "any"),
+        ("Patient is ≥ 18 years of age (see Note)", None),
+        ("Methotrexate (oral or injectable)", None),  # no labels enumerated
+    ],
+)
+def test_a_lead_in_enumerating_its_labels_says_how_they_combine(
+    text: str, operator: str | None
+) -> None:
+    from policy_extract.phrases.criteria import enumerated_operator
+
+    assert enumerated_operator(text) == operator

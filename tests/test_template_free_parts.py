@@ -238,3 +238,15 @@ def test_a_duration_stated_for_a_phase_wins_over_the_indications_own() -> None:
         if p.duration is not None
     }
     assert durations == {"initial": (6, "mo"), "continuation": (1, "a")}
+
+
+def test_a_continuation_naming_the_indication_by_its_abbreviation_is_that_indications() -> None:
+    # "Continuation requests for Tezurel (tezulimab) for HS may be approved if ..."
+    policy = run_pipeline(load_document(FIXTURES / "anthem_tezulimab.md"), PROFILES_OFF).policy
+    assert [c.condition.lower() for c in policy.coverage] == [
+        "plaque psoriasis",
+        "hidradenitis suppurativa (hs)",
+    ]
+    hidradenitis = policy.coverage[1]
+    assert hidradenitis.criteria is not None and hidradenitis.continuation_criteria is not None
+    assert len(hidradenitis.continuation_criteria.children) == 1

@@ -8,7 +8,7 @@ import re
 from ..model import Operator
 from .quantities import NUMBER, parse_number
 
-__all__ = ["criteria_operator", "strip_criterion_text"]
+__all__ = ["criteria_operator", "enumerated_operator", "strip_criterion_text"]
 
 _AT_LEAST = re.compile(
     rf"\bat\s+least\s+(?P<n>{NUMBER})\s+(?:\(\d+\)\s+)?(?:of|from)\b", re.IGNORECASE
@@ -18,6 +18,12 @@ _ANY = re.compile(
     re.IGNORECASE,
 )
 _ALL = re.compile(r"\b(?:all|both|each)\s+(?:of\s+)?(?:the\s+)?following\b", re.IGNORECASE)
+# A lead-in that ends by enumerating its items' labels: "(i, ii, and iii)", "(A or B):".
+_ENUMERATION = re.compile(
+    r"[(\[][^()\[\]]*?(?:\([^()]*\)[^()\[\]]*?)*\b(?P<word>and/or|and|or)\s+\(?[A-Za-z0-9]{1,5}\)?"
+    r"\s*[)\]]\s*:?\s*$",
+    re.IGNORECASE,
+)
 # A word each of the three needs: a text with none announces no operator.
 _CUE = re.compile(r"following|either|at\s+least", re.IGNORECASE)
 
@@ -47,3 +53,12 @@ def criteria_operator(text: str) -> tuple[Operator | None, int | None]:
 def strip_criterion_text(text: str) -> str:
     """Criterion text as stored: verbatim minus the trailing colon."""
     return text.strip().removesuffix(":").rstrip()
+
+
+def enumerated_operator(text: str) -> Operator | None:
+    """``all`` for a lead-in ending "(i, ii, and iii)", ``any`` for "(A or B)" (or "and/or");
+    None when the text ends with no such enumeration of its items' labels."""
+    match = _ENUMERATION.search(text)
+    if match is None:
+        return None
+    return "all" if match.group("word").lower() == "and" else "any"

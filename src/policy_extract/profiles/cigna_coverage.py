@@ -21,7 +21,7 @@ from ..model import ConditionCoverage, CriteriaNode, Dose, Operator, Period
 from ..outline import Node, label_style
 from ..phrases import criteria_operator, parse_dose
 from ..phrases.approval import Phase, approval_phase, parse_approval
-from ..phrases.criteria import strip_criterion_text
+from ..phrases.criteria import enumerated_operator, strip_criterion_text
 from ._common import slugify
 
 __all__ = ["Item", "build_item_tree", "read_indication", "split_indications"]
@@ -34,11 +34,6 @@ _NAME = re.compile(r"^(?P<name>.+?)(?:\.?\s+(?=Approve\b)|\.\s+|\.?\s*$)", re.DO
 _SENTENCE_END = re.compile(r"\.\s+")
 _APPROVE = re.compile(r"\bApprove\b")
 # "(i, ii, and iii)", "(A or B)", "[(1) or (2)]", "(A and/or B)": how the listed items combine.
-_ENUMERATION = re.compile(
-    r"[(\[][^()\[\]]*?(?:\([^()]*\)[^()\[\]]*?)*\b(?P<word>and/or|and|or)\s+\(?[A-Za-z0-9]{1,5}\)?"
-    r"\s*[)\]]\s*:?\s*$",
-    re.IGNORECASE,
-)
 _CONNECTOR = re.compile(r"[;,]?\s*\b(?P<word>AND/OR|AND|OR)\s*$")
 
 
@@ -164,10 +159,7 @@ def operator_of(text: str) -> tuple[Operator | None, int | None]:
     operator, count = criteria_operator(text)
     if operator is not None:
         return operator, count
-    match = _ENUMERATION.search(text)
-    if match is None:
-        return None, None
-    return ("all" if match.group("word").lower() == "and" else "any"), None
+    return enumerated_operator(text), None
 
 
 def to_criteria(item: Item) -> CriteriaNode:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ...blocks import Span
 from ...model import CriteriaNode, Operator
 from ...phrases import criteria_operator
-from ...phrases.criteria import strip_criterion_text
+from ...phrases.criteria import enumerated_operator, strip_criterion_text
 from .tree import TreeNode, walk
 
 __all__ = ["connector_operator", "criteria_from_tree", "group_criteria", "is_joined_group"]
@@ -41,8 +41,8 @@ def criteria_from_tree(node: TreeNode, *, root: bool = False) -> CriteriaNode:
         text = f"{text} {note.full_text}"
     children = [c for c in node.children if c.is_item or is_joined_group(c)]
     operator, count = criteria_operator(strip_criterion_text(node.text))
-    if children and operator is None:
-        operator = connector_operator(children)
+    if children and operator is None:  # "... the following (i and ii):", else "...; AND"
+        operator = enumerated_operator(node.text) or connector_operator(children)
     return CriteriaNode(
         label=None if root else node.label,
         text=text,

@@ -3,6 +3,7 @@ not-covered statements and durations."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ...blocks import Block
@@ -48,10 +49,12 @@ class Reading:
     document_periods: list[Period] = field(default_factory=list)
 
     def add(self, found: FoundIndication, phase: Phase | None) -> FoundIndication:
-        """Record an indication; a second block for the same name (its continuation) merges."""
+        """Record an indication; a second block for the same name (its continuation) merges, and
+        so does a continuation naming it by its abbreviation ("... for HS may be approved")."""
         key = _name_key(found.name)
         for known in self.indications:
-            if _name_key(known.name) == key:
+            short = phase == "continuation" and key in _abbreviations(known.name)
+            if _name_key(known.name) == key or short:
                 if phase == "continuation" or known.criteria is not None:
                     known.continuation = known.continuation or found.continuation or found.criteria
                 else:
@@ -69,3 +72,8 @@ class Reading:
 
 def _name_key(name: str) -> str:
     return " ".join(name.lower().replace("’", "'").split())
+
+
+def _abbreviations(name: str) -> set[str]:
+    """ "Hidradenitis Suppurativa (HS)" -> {"hs"}."""
+    return {_name_key(inner) for inner in re.findall(r"\(([^()]+)\)", name) if inner.strip()}
