@@ -250,3 +250,47 @@ def test_a_continuation_naming_the_indication_by_its_abbreviation_is_that_indica
     hidradenitis = policy.coverage[1]
     assert hidradenitis.criteria is not None and hidradenitis.continuation_criteria is not None
     assert len(hidradenitis.continuation_criteria.children) == 1
+
+
+def test_a_bullet_stating_the_approval_length_is_a_period_not_a_criterion() -> None:
+    text = """\
+# Velotumab Drug Policy
+
+## Clinical Criteria
+
+Velorex is medically necessary for the treatment of sialorrhea when all of the following \
+criteria are met:
+
+- Diagnosis of sialorrhea; and
+- History of failure of one anticholinergic; and
+- Initial authorization will be for no more than 12 months
+"""
+    [sialorrhea] = _read(text).coverage
+    assert sialorrhea.criteria is not None
+    assert [c.text for c in sialorrhea.criteria.children] == [
+        "Diagnosis of sialorrhea; and",
+        "History of failure of one anticholinergic; and",
+    ]
+    [period] = sialorrhea.coverage_periods
+    assert period.duration is not None and (period.duration.value, period.duration.unit) == (
+        12,
+        "mo",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Initial authorization will be for no more than 12 months", True),
+        ("Reauthorization is for 1 year", True),
+        ("Authorization will be issued for 6 months", True),
+        ("Approval is for patients 18 years of age or older", False),  # no duration
+        ("Patient has been on therapy for 6 months", False),
+    ],
+)
+def test_a_duration_statement_states_only_how_long_approval_lasts(
+    text: str, expected: bool
+) -> None:
+    from policy_extract.phrases.approval import is_duration_statement
+
+    assert is_duration_statement(text) is expected

@@ -17,7 +17,7 @@ from typing import Literal
 from ..model import Period, Quantity
 from .quantities import NUMBER, parse_number, time_unit
 
-__all__ = ["Phase", "approval_phase", "parse_approval"]
+__all__ = ["Phase", "approval_phase", "is_duration_statement", "parse_approval"]
 
 Phase = Literal["initial", "continuation"]
 
@@ -52,6 +52,19 @@ _CONTINUATION = re.compile(
     re.IGNORECASE,
 )
 _INITIAL = re.compile(r"\b(?:initial\w*|new\s+start|first\s+approval)\b", re.IGNORECASE)
+
+
+# A line that only says how long an approval lasts: "Initial authorization will be for no more
+# than 12 months", "Reauthorization is for 1 year", "Approval will be issued for 6 months".
+_DURATION_STATEMENT = re.compile(
+    r"^\s*(?:initial\s+|re-?)?(?:authori[sz]|approv)\w*\s+(?:will\s+be|is)\s+(?:issued\s+)?for\b",
+    re.IGNORECASE,
+)
+
+
+def is_duration_statement(text: str) -> bool:
+    """Whether ``text`` is a line stating an approval's length, not a criterion to meet."""
+    return _DURATION_STATEMENT.match(text) is not None and parse_approval(text) is not None
 
 
 def approval_phase(text: str) -> Phase | None:

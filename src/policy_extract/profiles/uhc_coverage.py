@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..blocks import Block
 from ..model import ConditionCoverage, CriteriaNode, Period, Statement
 from ..outline import Node
-from ..phrases.approval import Phase, parse_approval
+from ..phrases.approval import Phase, is_duration_statement, parse_approval
 from ..phrases.criteria import criteria_operator, strip_criterion_text
 from ._common import Findings, node_span, slugify
 from .uhc_layout import nest_by_position, text_position
@@ -55,10 +55,6 @@ _PHASE_LEAD = re.compile(
     re.IGNORECASE,
 )
 # A bullet that only states how long an authorization lasts is a period, not a criterion.
-_DURATION_ONLY = re.compile(
-    r"^\s*(?:initial\s+|re-?)?(?:authori[sz]|approv)\w*\s+(?:will\s+be|is)\s+(?:issued\s+)?for\b",
-    re.IGNORECASE,
-)
 _NOT_COVERED = re.compile(r"\bunproven\b|\bnot\s+medically\s+necessary\b", re.IGNORECASE)
 
 
@@ -124,7 +120,7 @@ def to_criteria(
     children = []
     for child in node.children:
         text = child.block.full_text
-        period = parse_approval(text, phase) if _DURATION_ONLY.match(text) else None
+        period = parse_approval(text, phase) if is_duration_statement(text) else None
         if period is not None and not child.children and periods is not None:
             period.span = child.block.span
             periods.append(period)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ...blocks import Span
 from ...model import CriteriaNode, Operator
 from ...phrases import criteria_operator
+from ...phrases.approval import is_duration_statement
 from ...phrases.criteria import enumerated_operator, strip_criterion_text
 from .tree import TreeNode, walk
 
@@ -39,7 +40,7 @@ def criteria_from_tree(node: TreeNode, *, root: bool = False) -> CriteriaNode:
     text = strip_criterion_text(node.text)
     for note in node.notes:
         text = f"{text} {note.full_text}"
-    children = [c for c in node.children if c.is_item or is_joined_group(c)]
+    children = [c for c in node.children if _is_criterion(c)]
     operator, count = criteria_operator(strip_criterion_text(node.text))
     if children and operator is None:  # "... the following (i and ii):", else "...; AND"
         operator = enumerated_operator(node.text) or connector_operator(children)
@@ -51,6 +52,14 @@ def criteria_from_tree(node: TreeNode, *, root: bool = False) -> CriteriaNode:
         children=[criteria_from_tree(child) for child in children],
         span=_span(node),
     )
+
+
+def _is_criterion(node: TreeNode) -> bool:
+    """An item or joined group; not a bare line stating how long approval lasts ("Initial
+    authorization will be for no more than 12 months": a period, read as one)."""
+    if not (node.is_item or is_joined_group(node)):
+        return False
+    return bool(node.children) or not is_duration_statement(node.text)
 
 
 def group_criteria(node: TreeNode) -> CriteriaNode:
