@@ -31,6 +31,8 @@ _PATTERNS = (
     rf"\bapprov\w*\s+(?:[\w-]+\s+){{0,4}}?for\s+{_LIMIT}{_DURATION}",
     # "Initial authorization will be for no more than 12 months", "authorized for 1 year"
     rf"\b(?:re-?)?authori[sz]\w*\s+(?:[\w-]+\s+){{0,5}}?for\s+{_LIMIT}{_DURATION}",
+    # "Authorization of 6 months may be granted", "an approval of up to 12 months"
+    rf"\b(?:authori[sz]ation|approval)\s+of\s+{_LIMIT}{_DURATION}",
     # "validity will be provided initially for 12 months", "renewed every 12 months"
     rf"\b(?:validity|renewed|renewal)\s+(?:[\w-]+\s+){{0,4}}?(?:for|every)\s+{_LIMIT}{_DURATION}",
     # "Approval duration: 180 days", "Duration | 3 months", "Initial Requests: 6 months"

@@ -40,6 +40,11 @@ _FORM = re.compile(
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
 _INJECTION = re.compile(r"^\s*injection,\s*(?P<name>[A-Za-z][A-Za-z-]*[A-Za-z])\s*[,(]", re.I)
 _BIOSIMILAR_SUFFIX = re.compile(r"-[a-z]{4}$")  # "infliximab-dyyb": four lower-case letters
+_TRADEMARK_SIGN = re.compile(r"[®™]")
+# A heading that is only "Name (Name)", a trade mark on either side.
+_WHOLE_PAIR = re.compile(
+    r"(?P<outer>[A-Za-z][\w-]*)\s?(?P<outer_mark>[®™])?\s*\((?P<inner>[A-Za-z][\w\s-]{1,40}[®™]?)\)"
+)
 # What a product line adds after the generic: " – Amgen", ", for injection".
 _MAKER = re.compile(r"\s+[–—-]\s+.*$|\s*[,;].*$")
 # A name the document marks as a trade mark: "Aukelso™", "Remicade®", "Eylea® HD" not included.
@@ -64,7 +69,24 @@ def drug_from_document(title: str | None, blocks: Sequence[Block], hcpcs: Sequen
             if drug is not None:
                 return drug
     generic = _generic_of_codes(hcpcs)
-    return Drug(generic_name=generic) if generic else Drug()
+    if generic:
+        return Drug(generic_name=generic)
+    return next(filter(None, map(_heading_naming, blocks[:_SEARCHED_BLOCKS])), Drug())
+
+
+def _heading_naming(block: Block) -> Drug | None:
+    """A heading that is nothing but the drug's names, its brand trade-marked: "Velotumab
+    (Velorex®)", "Velorex® (velotumab)" under a title that names neither."""
+    whole = _WHOLE_PAIR.fullmatch(block.full_text.strip()) if block.kind == "heading" else None
+    if whole is None or not _TRADEMARK_SIGN.search(block.full_text):
+        return None
+    outer, marked = whole.group("outer"), whole.group("inner")
+    inner = _TRADEMARK_SIGN.sub("", marked).strip()
+    if _TRADEMARK_SIGN.search(marked) and _GENERIC.match(outer.lower()) and _BRAND.match(inner):
+        return Drug(generic_name=outer.lower(), brand_names=[inner])  # "Velotumab (Velorex®)"
+    if whole.group("outer_mark") and _GENERIC.match(inner):
+        return Drug(generic_name=inner, brand_names=[outer])  # "Velorex® (velotumab)"
+    return None
 
 
 def _pair_naming(text: str, title_words: set[str]) -> Drug | None:

@@ -46,7 +46,20 @@ __all__ = ["read_indications"]
 
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[A-Z]|[IVX]{1,4})[.)]\s+")
 _DIAGNOSIS_HEADING = r"^\W*diagnos[ie]s\b"
+# A sentence granting approval: "Authorization of 12 months may be granted for ...", "X is
+# medically necessary for ...", "Approve for 1 year if ...".
+_GRANTS = re.compile(
+    r"\bmay\s+be\s+(?:granted|approved|authori[sz]ed)\b|\bis\s+(?:considered\s+)?medically"
+    r"\s+necessary\b|\bapprove\s+for\b",
+    re.IGNORECASE,
+)
 # How a criterion item usually begins: who must meet it, or what must be documented.
+# A section heading for the continuation criteria of the indications before it.
+_CONTINUATION_PART = re.compile(
+    r"^\W*(?:[ivx]+\.\s+|\d+\.\s+)?(?:continuation|renewal|re-?authori[sz]ation)"
+    r"(?:\s+(?:of\s+)?(?:therapy|treatment|requests?|criteria|approval))?\s*:?\s*$",
+    re.IGNORECASE,
+)
 _SUBJECT = re.compile(
     r"^\W*(?:the\s+)?(?:patient|individual|member|beneficiary|documentation|documented|diagnosis"
     r"|prescribed|prescriber|request|age|must|has|is|will)\b",
@@ -140,6 +153,8 @@ def _enter_region(state: _State, heading: Block) -> None:
         state.region = None
     elif CRITERIA_HEADING.search(text) and not text.rstrip().endswith(":"):
         state.region, state.phase = "criteria", approval_phase(text)
+    elif state.region == "criteria" and _CONTINUATION_PART.match(text):
+        state.phase = "continuation"  # "Continuation of Therapy": the indications again
 
 
 def _read_limits(state: _State, body: Sequence[Block]) -> None:
@@ -273,9 +288,11 @@ def _diagnosis_name(text: str) -> str:
 
 
 def _condition_heading(state: _State, heading: Block, forest: list[TreeNode]) -> None:
-    """A heading that names a condition, followed directly by its criteria items."""
+    """A heading that names a condition, followed directly by its criteria items, or by the one
+    sentence granting approval for it ("Authorization of 12 months may be granted for ...")."""
     text = heading.full_text
-    if not forest or not (forest[0].is_item or forest[0].children):
+    grant = bool(forest) and _grants_approval(forest[0])
+    if not forest or not (forest[0].is_item or forest[0].children or grant):
         return
     text = _LEADING_NUMBER.sub("", text)
     if not text[:1].isalpha():
@@ -283,7 +300,8 @@ def _condition_heading(state: _State, heading: Block, forest: list[TreeNode]) ->
     items = [n for root in forest for n in ([root] if root.is_item else root.children) if n.is_item]
     announced = not forest[0].is_item and _leads_in_criteria(forest[0].text)
     if (
-        not announced
+        not grant
+        and not announced
         and connector_operator(items) is None
         and not any(_SUBJECT.match(n.text) for n in items)
     ):
@@ -296,7 +314,13 @@ def _condition_heading(state: _State, heading: Block, forest: list[TreeNode]) ->
         or END_HEADING.match(text)
     ):
         return
-    _add(state, clean_condition_name(text), TreeNode(heading, list(forest)), None)
+    node = forest[0] if grant else TreeNode(heading, list(forest))
+    _add(state, clean_condition_name(text), node, None)
+
+
+def _grants_approval(node: TreeNode) -> bool:
+    """A paragraph alone (no items under it) that grants approval: the criteria in one line."""
+    return not node.is_item and not node.children and _GRANTS.search(node.text) is not None
 
 
 def _add(state: _State, name: str, node: TreeNode, phase: Phase | None) -> None:
@@ -315,6 +339,8 @@ def _add(state: _State, name: str, node: TreeNode, phase: Phase | None) -> None:
     found.criteria = regroup_connected_items(found.criteria) if found.criteria else None
     found.continuation = regroup_connected_items(found.continuation) if found.continuation else None
     found.periods = _periods(node, initial_child, continuation_child)
+    if phase == "continuation":  # read in a continuation part: its durations are that phase's
+        found.periods = [p.model_copy(update={"phase": p.phase or phase}) for p in found.periods]
     parts = Parts()
     parts.read_under(node)
     found.take(parts)

@@ -56,9 +56,14 @@ CONTINUATION_START = re.compile(
     r"|patient\s+is\s+currently\s+receiving|currently\s+receiving|subsequent)",
     _I,
 )
+# Prior authorization by any of its names: "prior approval", "precertification", "preauthorization".
+_PRIOR_AUTH_NOUN = (
+    r"(?:prior[\s\-–]*(?:authori[sz]ation|approval)|pre[\s\-–]?certification"
+    r"|pre[\s\-–]?authori[sz]ation)"
+)
 PRIOR_AUTH = re.compile(
-    r"\bprior[\s\-–]*(?:authori[sz]ation|approval)\s+(?:is\s+required|requirements|validity"
-    r"|(?:\w+\s+)?policy\b)|\brequires?\s+prior[\s\-–]*(?:authori[sz]ation|approval)",
+    rf"\b{_PRIOR_AUTH_NOUN}\s+(?:is\s+required|requirements|validity|(?:\w+\s+)?policy\b)"
+    rf"|\brequires?\s+{_PRIOR_AUTH_NOUN}",
     _I,
 )
 

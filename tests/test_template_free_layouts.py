@@ -1,0 +1,107 @@
+"""The template-free reader on a layout no profile knows: lettered indication headings under
+"Criteria for Initial Approval", each granted in one sentence or with a list, and the same
+headings again under "Continuation of Therapy"; precertification wording; the drug named by a
+heading of its own."""
+
+from __future__ import annotations
+
+from policy_extract.loaders.markdown import parse_markdown
+from policy_extract.model import ConditionCoverage, Policy
+from policy_extract.phrases.approval import parse_approval
+from policy_extract.pipeline import extract_document
+
+_BULLETIN = """\
+# Specialty Pharmacy Clinical Policy Bulletin
+
+**Northwind Specialty Pharmacy Clinical Policy Bulletins**
+
+**Velotumab (Velorex®)**
+
+**Policy Number:** 4512-A
+
+## Policy
+
+Note: Requires Precertification. Precertification of velotumab (Velorex) is required of all \
+participating providers and members in applicable plan designs.
+
+## Criteria for Initial Approval
+
+The plan considers velotumab (Velorex) medically necessary for the following indications:
+
+### A. Rheumatoid Arthritis (RA)
+
+Authorization of 6 months may be granted for treatment of moderately to severely active RA in \
+members 18 years of age or older who meet any of the following criteria:
+
+1. Member has previously received a biologic indicated for moderately to severely active RA
+2. Member has had an inadequate response to methotrexate
+
+### B. Giant Cell Arteritis (GCA)
+
+Authorization of 12 months may be granted for treatment of giant cell arteritis in members 50 \
+years of age or older.
+
+## Continuation of Therapy
+
+### A. Rheumatoid Arthritis (RA)
+
+Authorization of 12 months may be granted for all members who are using the requested \
+medication for RA and who achieve or maintain positive clinical response.
+
+## Dosage and Administration
+
+Velorex is available as 200 mg/10 mL single-dose vials.
+
+## References
+
+1. Velorex prescribing information. 2025.
+"""
+
+
+def _read() -> Policy:
+    return extract_document(parse_markdown(_BULLETIN))
+
+
+def _condition(policy: Policy, name: str) -> ConditionCoverage:
+    return next(c for c in policy.coverage if c.condition == name)
+
+
+def _durations(condition: ConditionCoverage) -> dict[str | None, float]:
+    return {p.phase: p.duration.value for p in condition.coverage_periods if p.duration}
+
+
+def test_lettered_indication_headings_with_a_list_or_one_granting_sentence() -> None:
+    policy = _read()
+    assert [c.condition for c in policy.coverage] == [
+        "Rheumatoid Arthritis (RA)",
+        "Giant Cell Arteritis (GCA)",
+    ]
+    ra = _condition(policy, "Rheumatoid Arthritis (RA)")
+    assert ra.criteria is not None
+    assert (ra.criteria.operator, len(ra.criteria.children)) == ("any", 2)
+    gca = _condition(policy, "Giant Cell Arteritis (GCA)")
+    assert gca.criteria is not None and gca.criteria.children == []
+    assert gca.criteria.text.startswith("Authorization of 12 months may be granted")
+    assert _durations(gca) == {"initial": 12}
+
+
+def test_a_continuation_of_therapy_section_gives_the_indications_continuation() -> None:
+    ra = _condition(_read(), "Rheumatoid Arthritis (RA)")
+    assert ra.continuation_criteria is not None
+    assert "achieve or maintain positive clinical response" in ra.continuation_criteria.text
+    assert _durations(ra) == {"initial": 6, "continuation": 12}
+
+
+def test_precertification_is_prior_authorization() -> None:
+    assert all(c.prior_authorization_required is True for c in _read().coverage)
+
+
+def test_a_heading_of_the_drugs_names_alone_names_the_drug() -> None:
+    drug = _read().drug
+    assert (drug.generic_name, drug.brand_names) == ("velotumab", ["Velorex"])
+
+
+def test_authorization_of_a_duration_is_an_approval_length() -> None:
+    period = parse_approval("Authorization of 6 months may be granted for members who")
+    assert period is not None and period.duration is not None
+    assert (period.duration.value, period.duration.unit) == (6, "mo")
