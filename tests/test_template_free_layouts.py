@@ -105,3 +105,76 @@ def test_authorization_of_a_duration_is_an_approval_length() -> None:
     period = parse_approval("Authorization of 6 months may be granted for members who")
     assert period is not None and period.duration is not None
     assert (period.duration.value, period.duration.unit) == (6, "mo")
+
+
+_POLICY_SECTION = """\
+# Medical Policy: Velotumab (Velorex®) Infusion
+
+**Policy Number:** MP-2291
+
+## Description
+
+Velotumab is a monoclonal antibody.
+
+## Policy
+
+Velotumab is considered medically necessary for the following indications when the criteria \
+below are met. Prior authorization is required.
+
+1. Neuromyelitis optica spectrum disorder (NMOSD), when all of the following are met:
+   a. Member is 18 years of age or older; and
+   b. Member is anti-aquaporin-4 antibody positive; and
+   c. Velotumab is not used with another complement inhibitor.
+2. Generalized myasthenia gravis (gMG), when all of the following are met:
+   a. Member is anti-acetylcholine receptor antibody positive; and
+   b. MG-ADL score of 6 or more.
+
+## Coding
+
+| Code | Description |
+| --- | --- |
+| J1234 | Injection, velotumab, 10 mg |
+"""
+
+
+def test_a_document_whose_headings_name_no_criteria_part_is_read_for_criteria() -> None:
+    # "Policy" names no criteria part: its numbered "Condition, when all of the following are
+    # met:" items are the indications all the same.
+    policy = extract_document(parse_markdown(_POLICY_SECTION))
+    assert [c.condition for c in policy.coverage] == [
+        "Neuromyelitis optica spectrum disorder (NMOSD)",
+        "Generalized myasthenia gravis (gMG)",
+    ]
+    nmosd = policy.coverage[0]
+    assert nmosd.criteria is not None and nmosd.criteria.operator == "all"
+    assert [c.text for c in nmosd.criteria.children] == [
+        "Member is 18 years of age or older; and",
+        "Member is anti-aquaporin-4 antibody positive; and",
+        "Velotumab is not used with another complement inhibitor.",
+    ]
+    assert nmosd.prior_authorization_required is True
+
+
+def test_lettered_lines_inside_a_markdown_item_are_its_sub_items() -> None:
+    blocks = parse_markdown(_POLICY_SECTION).blocks
+    items = [(b.marker, b.indent, b.span.line_start) for b in blocks if b.kind == "list_item"]
+    lines = _POLICY_SECTION.split("\n")
+    first = next(n for n, line in enumerate(lines, 1) if line.startswith("   a. Member is 18"))
+    assert items[:4] == [
+        ("1.", 1, first - 1),
+        ("a.", 2, first),
+        ("b.", 2, first + 1),
+        ("c.", 2, first + 2),
+    ]
+
+
+def test_a_criterion_ending_in_when_is_not_an_indication() -> None:
+    from policy_extract.profiles.reader.language import condition_from_named_item
+
+    assert (
+        condition_from_named_item("Patient has tried methotrexate, when all of the following")
+        is None
+    )
+    assert (
+        condition_from_named_item("Crohn's disease, if all of the following") == "Crohn's disease"
+    )

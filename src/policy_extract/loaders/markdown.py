@@ -185,11 +185,50 @@ def _span(token: _Token, offset: int = 0, count: int | None = None) -> Span:
 
 
 def _list_item_blocks(token: _Token, marker: str, depth: int) -> Iterator[Block]:
-    text = _plain(token)
-    label, rest = split_list_label(text)
-    if marker == "-" and label is not None:
-        marker, text = label, rest
-    yield Block("list_item", text, _span(token), marker=marker, indent=depth, urls=_urls(token))
+    """The item; a line of its text that opens with a label of its own ("a. Member is 18 ...",
+    which CommonMark reads as the same paragraph) is a sub-item, one level deeper."""
+    parts = _labelled_lines(token)
+    for index, (first, children) in enumerate(parts):
+        following = parts[index + 1][0] if index + 1 < len(parts) else None
+        span = _part_span(token, first, following)
+        text = _join_text(children)
+        label, rest = split_list_label(text)
+        urls = [str(c.attrGet("href")) for c in children if c.type == "link_open"]
+        if index:
+            yield Block("list_item", rest, span, marker=label, indent=depth + 1, urls=urls)
+            continue
+        if marker == "-" and label is not None:
+            marker, text = label, rest
+        yield Block("list_item", text, span, marker=marker, indent=depth, urls=urls)
+
+
+def _part_span(token: _Token, first: int, following: int | None) -> Span:
+    """Lines ``first`` to the line before ``following`` (offsets in the token), else to the end."""
+    assert token.map is not None
+    start = token.map[0] + 1 + first
+    end = token.map[1] if following is None else token.map[0] + following
+    return Span(line_start=start, line_end=max(start, end))
+
+
+def _labelled_lines(token: _Token) -> list[tuple[int, list[_Token]]]:
+    """The item's text cut where a line after the first opens with a list label: (line offset,
+    tokens) of each part."""
+    parts: list[tuple[int, list[_Token]]] = [(0, [])]
+    line = 0
+    children = list(token.children or [])
+    for index, child in enumerate(children):
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+            following = children[index + 1] if index + 1 < len(children) else None
+            if (
+                following is not None
+                and following.type == "text"
+                and split_list_label(following.content.lstrip())[0] is not None
+            ):
+                parts.append((line, []))
+                continue
+        parts[-1][1].append(child)
+    return parts
 
 
 def _paragraph_blocks(token: _Token, *, in_list: bool) -> Iterator[Block]:

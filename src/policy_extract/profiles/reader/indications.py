@@ -73,11 +73,22 @@ class _State:
     region: str | None = None  # "criteria" | "not_covered" | "limits" | None
     phase: Phase | None = None
     last: FoundIndication | None = None
+    everywhere: bool = False  # no heading names the criteria part: every other section may hold it
+    entered: bool = False  # a heading opened the criteria part
 
 
 def read_indications(blocks: Sequence[Block]) -> Reading:
-    """Indications, general criteria, not-covered statements and durations of a document."""
-    state = _State(Reading())
+    """Indications, general criteria, not-covered statements and durations of a document.
+
+    A document whose headings never name its criteria part ("Policy", "Coverage" alone) is read
+    again with every section but background, codes, references and history open to criteria."""
+    state = _read(blocks, _State(Reading()))
+    if not state.entered and not state.reading.indications:
+        state = _read(blocks, _State(Reading(), region="criteria", everywhere=True))
+    return state.reading
+
+
+def _read(blocks: Sequence[Block], state: _State) -> _State:
     for heading, body in _lead_in_headings_joined(_sections(blocks)):
         _enter_section(state, heading)
         forest = build_criteria_forest(body)
@@ -87,7 +98,7 @@ def read_indications(blocks: Sequence[Block]) -> Reading:
             _read_not_covered(state, heading, forest)
         elif state.region == "limits":
             _read_limits(state, body)
-    return state.reading
+    return state
 
 
 def _sections(blocks: Sequence[Block]) -> list[tuple[Block | None, list[Block]]]:
@@ -153,8 +164,11 @@ def _enter_region(state: _State, heading: Block) -> None:
         state.region = None
     elif CRITERIA_HEADING.search(text) and not text.rstrip().endswith(":"):
         state.region, state.phase = "criteria", approval_phase(text)
+        state.entered = True
     elif state.region == "criteria" and _CONTINUATION_PART.match(text):
         state.phase = "continuation"  # "Continuation of Therapy": the indications again
+    elif state.everywhere:
+        state.region = "criteria"
 
 
 def _read_limits(state: _State, body: Sequence[Block]) -> None:

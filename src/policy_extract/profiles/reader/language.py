@@ -87,6 +87,17 @@ _NAMED_ITEM = re.compile(
     r"^(?P<name>[A-Z][^.:]{2,120}?)(?:\.\s+|\s+(?=Approve\s+for\b))(?=(?i:approve|criteria|coverage|the\s+patient|patient|"
     r"individual)\b)",
 )
+# "Neuromyelitis optica spectrum disorder (NMOSD), when all of the following are met:"
+_NAMED_WHEN = re.compile(
+    r"^(?P<name>[A-Z][^.:;]{2,120}?),?\s+(?:when|if)\s+(?:all|any|one|both|either|each|at\s+least"
+    r"|the\s+following)\b",
+)
+# What a criterion says of its subject, which no condition's name does.
+_A_CRITERION = re.compile(
+    r"^\W*(?:the\s+)?(?:patient|individual|member|beneficiary|documentation|prescrib\w*|request)\b"
+    r"|\b(?:is|are|has|have|was|were|must|will)\b",
+    _I,
+)
 _TRAILING_MARKS = re.compile(r"[\s†‡Ф¥*±◊§¶#®™:.,;]+(?:\d[\d,\-–\s]*)?$")
 _PHASE_NAME = re.compile(r"^\W*(?:initial|new\s+start|first)\b", _I)
 _NOT_A_NAME = re.compile(r"\bfollowing\b|\bcriteri|\bthis\s+(?:drug|medication)\b", _I)
@@ -119,8 +130,13 @@ def condition_from_lead_in(text: str) -> str | None:
 
 
 def condition_from_named_item(text: str) -> str | None:
-    """ "Crohn's Disease. Approve for ..." -> "Crohn's Disease"."""
+    """ "Crohn's Disease. Approve for ..." -> "Crohn's Disease"; "Neuromyelitis optica (NMO),
+    when all of the following are met:" -> "Neuromyelitis optica (NMO)"."""
     match = _NAMED_ITEM.match(text)
+    if match is None:
+        match = _NAMED_WHEN.match(text)
+        if match is not None and _A_CRITERION.search(match.group("name")):
+            return None  # "Patient has tried X, when ...": a criterion
     if not match or len(match.group("name").split()) > 16:
         return None
     if CONTINUATION_START.match(match.group("name")) or _PHASE_NAME.match(match.group("name")):
