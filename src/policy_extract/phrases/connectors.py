@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import re
 
-from ..model import Connector
+from ..blocks import Span
+from ..model import Connector, Dose, Period
 
-__all__ = ["connector_only", "split_leading_connector", "split_trailing_connector"]
+__all__ = [
+    "connector_only",
+    "join_to_previous",
+    "split_leading_connector",
+    "split_trailing_connector",
+]
 
 _TRAILING = re.compile(r"(?:\s*[,;])?\s+(?P<word>or|and)\s*[,;:]?\s*$", re.IGNORECASE)
 _LEADING = re.compile(r"^\s*(?P<word>or|and)\b[,;:]?\s+(?=\S)", re.IGNORECASE)
@@ -42,3 +48,22 @@ def connector_only(text: str) -> Connector | None:
 
 def _connector(word: str) -> Connector:
     return "or" if word.lower() == "or" else "and"
+
+
+def join_to_previous(text: str, span: Span | None, previous: Dose | Period | None) -> str | None:
+    """The line's text once a connector joining it to ``previous`` went to ``previous.joined_by``:
+    a line that is only ``"or"`` gives None (nothing left to read; its span joins the line
+    before), one that starts with it (``"Or 15 mg/kg ..."``) gives the rest."""
+    if previous is None:
+        return text
+    alone = connector_only(text)
+    if alone is not None:
+        previous.joined_by = alone
+        if span is not None:
+            previous.span = span if previous.span is None else previous.span.merge(span)
+        return None
+    rest, leading = split_leading_connector(text)
+    if leading is None or previous.joined_by not in (None, leading):
+        return text
+    previous.joined_by = leading
+    return rest

@@ -15,7 +15,7 @@ from ..phrases import (
     parse_icd10_line,
     parse_period,
 )
-from ..phrases.connectors import connector_only, split_leading_connector
+from ..phrases.connectors import join_to_previous
 from ..phrases.criteria import strip_criterion_text
 from ._common import Findings, flatten_node_text, node_span, slugify
 
@@ -188,23 +188,8 @@ def read_periods(reader: Reader, section: Section) -> None:
 
 def _after_connector(node: Node, previous: Dose | Period | None) -> str | None:
     """The node's text to parse, once a connector that joins it to ``previous`` is given to
-    ``previous.joined_by``: a line that is only ``"or"`` (None: nothing left to parse; its span
-    joins the line before) or one that starts with it (``"Or 15 mg/kg ..."``)."""
-    text = flatten_node_text(node)
-    if previous is None:
-        return text
-    alone = connector_only(text)
-    if alone is not None:
-        previous.joined_by = alone
-        span = node_span([node])
-        if span is not None:
-            previous.span = span if previous.span is None else previous.span.merge(span)
-        return None
-    rest, leading = split_leading_connector(text)
-    if leading is None or previous.joined_by not in (None, leading):
-        return text
-    previous.joined_by = leading
-    return rest
+    ``previous.joined_by`` (``join_to_previous``)."""
+    return join_to_previous(flatten_node_text(node), node_span([node]), previous)
 
 
 def read_icd10(reader: Reader, section: Section) -> None:

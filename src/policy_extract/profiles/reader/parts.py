@@ -20,7 +20,7 @@ from ...blocks import Block, Span
 from ...model import Dose, Icd10Code, Period
 from ...phrases import parse_dose, parse_icd10_line, parse_period
 from ...phrases.approval import approval_phase
-from ...phrases.connectors import connector_only, split_leading_connector, split_trailing_connector
+from ...phrases.connectors import join_to_previous, split_trailing_connector
 from .tree import TreeNode, walk
 
 __all__ = ["PartKind", "Parts", "part_label"]
@@ -100,7 +100,7 @@ class Parts:
                 previous = self.doses[-1]
             elif kind == "periods" and self.periods:
                 previous = self.periods[-1]
-            rest = _after_connector(text, span, previous)
+            rest = join_to_previous(text, span, previous)
             if rest is not None:
                 self._read_line(kind, rest, span)
 
@@ -137,21 +137,3 @@ def _dose(line: str) -> Dose | None:
         dose.applies_when = applies_when
     dose.text = split_trailing_connector(line)[0].strip()
     return dose
-
-
-def _after_connector(text: str, span: Span, previous: Dose | Period | None) -> str | None:
-    """The line's text once a connector joining it to ``previous`` went to ``joined_by``; None
-    when the line was only the connector (its span then joins the line before)."""
-    if previous is None:
-        return text
-    alone = connector_only(text)
-    if alone is not None:
-        previous.joined_by = alone
-        if previous.span is not None:
-            previous.span = previous.span.merge(span)
-        return None
-    rest, leading = split_leading_connector(text)
-    if leading is None or previous.joined_by not in (None, leading):
-        return text
-    previous.joined_by = leading
-    return rest
