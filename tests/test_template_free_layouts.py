@@ -41,6 +41,8 @@ members 18 years of age or older who meet any of the following criteria:
 Authorization of 12 months may be granted for treatment of giant cell arteritis in members 50 \
 years of age or older.
 
+**Dosing.** Approve up to 162 mg subcutaneously once weekly.
+
 ## Continuation of Therapy
 
 ### A. Rheumatoid Arthritis (RA)
@@ -83,6 +85,7 @@ def test_lettered_indication_headings_with_a_list_or_one_granting_sentence() -> 
     assert gca.criteria is not None and gca.criteria.children == []
     assert gca.criteria.text.startswith("Authorization of 12 months may be granted")
     assert _durations(gca) == {"initial": 12}
+    assert [(d.amount, d.unit) for d in gca.doses] == [(162, "mg")]  # the part after it
 
 
 def test_a_continuation_of_therapy_section_gives_the_indications_continuation() -> None:

@@ -53,13 +53,13 @@ _GRANTS = re.compile(
     r"\s+necessary\b|\bapprove\s+for\b",
     re.IGNORECASE,
 )
-# How a criterion item usually begins: who must meet it, or what must be documented.
 # A section heading for the continuation criteria of the indications before it.
 _CONTINUATION_PART = re.compile(
     r"^\W*(?:[ivx]+\.\s+|\d+\.\s+)?(?:continuation|renewal|re-?authori[sz]ation)"
     r"(?:\s+(?:of\s+)?(?:therapy|treatment|requests?|criteria|approval))?\s*:?\s*$",
     re.IGNORECASE,
 )
+# How a criterion item usually begins: who must meet it, or what must be documented.
 _SUBJECT = re.compile(
     r"^\W*(?:the\s+)?(?:patient|individual|member|beneficiary|documentation|documented|diagnosis"
     r"|prescribed|prescriber|request|age|must|has|is|will)\b",
@@ -330,6 +330,11 @@ def _condition_heading(state: _State, heading: Block, forest: list[TreeNode]) ->
         return
     node = forest[0] if grant else TreeNode(heading, list(forest))
     _add(state, clean_condition_name(text), node, None)
+    if grant and state.last is not None:  # what follows the granting sentence: its parts
+        parts = Parts()
+        for sibling in forest[1:]:
+            parts.read_labelled(sibling.block, sibling)
+        state.last.take(parts)
 
 
 def _grants_approval(node: TreeNode) -> bool:
