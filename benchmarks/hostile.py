@@ -60,7 +60,7 @@ def main() -> None:
             "verify": ["verify", *map(str, sources)],
             "lint": ["lint", str(inputs)],
         }
-        tracebacks = hangs = 0
+        tracebacks = hangs = internal = 0
         convert_errors = ""
         for name, args in commands.items():
             result, seconds = run(args, options.timeout)
@@ -70,8 +70,10 @@ def main() -> None:
                 continue
             traceback = "Traceback" in result.stderr
             tracebacks += traceback
+            bug = "internal error" in result.stderr  # a bug of ours, caught by the command line
+            internal += bug
             errors = sum(line.startswith("error:") for line in result.stderr.splitlines())
-            note = "  TRACEBACK" if traceback else ""
+            note = ("  TRACEBACK" if traceback else "") + ("  INTERNAL ERROR" if bug else "")
             status = f"exit {result.returncode}  {errors:4d} error line(s)"
             print(f"{name:8s} {status}  {seconds:7.1f} s{note}")
             if name == "convert":
@@ -81,7 +83,10 @@ def main() -> None:
         lost = len(sources) - len(converted) - len(failed)
         outcome = f"{len(converted)} converted, {len(failed)} failed with a reason"
         print(f"convert: {outcome}, {lost} unaccounted for")
-        print(f"tracebacks: {tracebacks} command(s); hangs: {hangs} command(s)")
+        print(
+            f"tracebacks: {tracebacks} command(s); internal errors: {internal} command(s); "
+            f"hangs: {hangs} command(s)"
+        )
 
 
 if __name__ == "__main__":

@@ -181,3 +181,23 @@ def test_a_criterion_ending_in_when_is_not_an_indication() -> None:
     assert (
         condition_from_named_item("Crohn's disease, if all of the following") == "Crohn's disease"
     )
+
+
+def test_a_list_nested_past_every_limit_is_read_without_a_recursion_error() -> None:
+    # A plain-text policy now has headings (its first line), and a document with no criteria
+    # heading is read for criteria everywhere: a 1,200-level list reaches the reader's trees.
+    from policy_extract.blocks import MAX_LIST_DEPTH
+    from policy_extract.loaders.text import parse_text
+
+    lines = [f"{'  ' * depth}- criterion at level {depth}" for depth in range(1200)]
+    text = "Drug policy\n\nCoverage criteria; prior authorization required.\n\n" + "\n".join(lines)
+    for document in (parse_text(text), parse_markdown(text)):
+        policy = extract_document(document)
+        assert "list-too-deep" in {warning.code for warning in policy.warnings}
+
+        def depth(node: object, level: int = 0) -> int:
+            children = getattr(node, "children", [])
+            return max([level, *(depth(child, level + 1) for child in children)])
+
+        for condition in policy.coverage:
+            assert depth(condition.criteria) <= MAX_LIST_DEPTH

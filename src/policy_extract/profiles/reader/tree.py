@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from ...blocks import Block
+from ...blocks import MAX_LIST_DEPTH, Block
 from ...outline import Node, label_style, sibling_depth
 from .language import GENERAL
 
@@ -90,6 +90,8 @@ def build_criteria_forest(blocks: Sequence[Block]) -> list[TreeNode]:
             depth = _paragraph_depth(stack, block, blocks[index + 1 :])
         if depth is not None:
             del stack[depth:]
+        if len(stack) >= MAX_LIST_DEPTH:  # no tree goes deeper: kept, as a sibling at the limit
+            del stack[MAX_LIST_DEPTH - 1 :]
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
     return roots
