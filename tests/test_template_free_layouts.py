@@ -201,3 +201,34 @@ def test_a_list_nested_past_every_limit_is_read_without_a_recursion_error() -> N
 
         for condition in policy.coverage:
             assert depth(condition.criteria) <= MAX_LIST_DEPTH
+
+
+def test_lettered_paragraphs_are_list_items_and_criteria() -> None:
+    text = """\
+# Velotumab Drug Policy
+
+## Clinical Criteria
+
+### Neuromyelitis Optica Spectrum Disorder
+
+Velotumab is medically necessary for the treatment of NMOSD when all of the following \
+criteria are met:
+
+a. Member is 18 years of age or older
+
+b. Member is anti-aquaporin-4 antibody positive
+
+*a. An italic line stays a paragraph*
+"""
+    blocks = parse_markdown(text).blocks
+    assert [(b.kind, b.marker, b.indent) for b in blocks[-3:]] == [
+        ("list_item", "a.", 1),
+        ("list_item", "b.", 1),
+        ("paragraph", None, 0),
+    ]
+    [condition] = extract_document(parse_markdown(text)).coverage
+    assert condition.criteria is not None and condition.criteria.operator == "all"
+    assert [c.text for c in condition.criteria.children] == [
+        "Member is 18 years of age or older",
+        "Member is anti-aquaporin-4 antibody positive",
+    ]

@@ -136,7 +136,7 @@ def _blocks_from_tokens(tokens: Sequence[_Token]) -> Iterator[Block]:
                 level = int(opener.tag[1:])
                 yield Block("heading", _plain(token), _span(token), True, indent=level, level=level)
             else:
-                yield from _paragraph_blocks(token, in_list=bool(list_depth))
+                yield from _paragraph_blocks(token, list_depth=list_depth)
 
 
 def _collapse_tables(tokens: Sequence[_Token]) -> list[_Token | _TableRows]:
@@ -231,8 +231,11 @@ def _labelled_lines(token: _Token) -> list[tuple[int, list[_Token]]]:
     return parts
 
 
-def _paragraph_blocks(token: _Token, *, in_list: bool) -> Iterator[Block]:
-    """One block per hard line break; a paragraph of bold runs gives one heading per run."""
+def _paragraph_blocks(token: _Token, *, list_depth: int) -> Iterator[Block]:
+    """One block per hard line break; a paragraph of bold runs gives one heading per run, and
+    one that opens with a list label ("a. Member is 18 ...", which CommonMark does not take for
+    a list) is a list item, one level inside the list it is in."""
+    in_list = bool(list_depth)
     for offset, line_tokens, raw in _split_hardbreaks(token):
         span = _span(token, offset, raw.count("\n") + 1)
         raw = raw.strip()
@@ -249,6 +252,13 @@ def _paragraph_blocks(token: _Token, *, in_list: bool) -> Iterator[Block]:
             label = _unescape(lead.group(1)).strip()
             text = text[len(label) :].strip() if text.startswith(label) else text
         italic = bool(line_tokens) and line_tokens[0].type == "em_open"
+        item_label, rest = split_list_label(text) if label is None else (None, text)
+        if item_label is not None and not italic:
+            links = [str(u) for u in urls if u]
+            yield Block(
+                "list_item", rest, span, marker=item_label, indent=list_depth + 1, urls=links
+            )
+            continue
         yield Block(
             "paragraph",
             text,
