@@ -117,12 +117,8 @@ class _Reader:
 
     def on_leaf(self, kind: str, value: str, start: int, end: int) -> None:
         run = self.inline
-        if run is not None and not self.image_depth:  # the common case: text in a paragraph
-            run.children.append(EventToken(_LEAVES[kind], content=value))
-            if run.first < 0:
-                run.first = start
-            if end > run.last:
-                run.last = end
+        if run is not None and not self.image_depth:  # code or inline HTML in a run
+            run.add(EventToken(_LEAVES[kind], content=value), start, end)
         elif self.blocks and self.blocks[-1] in _VERBATIM:
             line = self.line(start)
             self.tokens.append(EventToken("code_block", [line, line + 1], content=value))
@@ -156,8 +152,7 @@ class _Reader:
             line = self.line(start)
             self.tokens.append(EventToken("tr_open", [line, line + 1]))
         elif name == "TableCell":
-            line = self.line(start)
-            self.inline = _Inline(self, EventToken("inline", [line, line + 1]))
+            self.open_inline(None, "", start)
 
     def block_end(self, name: str, value: Any) -> None:
         if name in _RUNS:
@@ -186,8 +181,10 @@ class _Reader:
         elif name in _INLINE_CLOSERS:
             self.add(EventToken(_INLINE_CLOSERS[name]), end, end)
 
-    def open_inline(self, opener: str, tag: str, start: int) -> _Inline:
-        self.tokens.append(EventToken(opener, tag=tag))
+    def open_inline(self, opener: str | None, tag: str, start: int) -> _Inline:
+        """A new run, after its opener token (a table cell has none)."""
+        if opener is not None:
+            self.tokens.append(EventToken(opener, tag=tag))
         line = self.line(start)
         self.inline = _Inline(self, EventToken("inline", [line, line + 1]))
         return self.inline
@@ -261,7 +258,7 @@ class _Inline:
             return token
         spans = [(first, last) for first, last in self.lines if first >= 0]
         if spans and token.map is not None:
-            token.map = [reader.line(spans[0][0]), reader.line(max(spans[-1]) - 1) + 1]
+            token.map = [reader.line(spans[0][0]), reader.line(spans[-1][1] - 1) + 1]
         raw = (reader.slice(a, b).strip() if a >= 0 else "" for a, b in self.lines)
         token.content = "\n".join(raw).strip()
         return token

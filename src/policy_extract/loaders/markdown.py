@@ -193,7 +193,7 @@ def _list_item_blocks(token: _Token, marker: str, depth: int) -> Iterator[Block]
         span = _part_span(token, first, following)
         text = _join_text(children)
         label, rest = split_list_label(text)
-        urls = [str(c.attrGet("href")) for c in children if c.type == "link_open"]
+        urls = _urls(children)
         if index:
             yield Block("list_item", rest, span, marker=label, indent=depth + 1, urls=urls)
             continue
@@ -304,8 +304,8 @@ def _plain(token: _Token) -> str:
     return _join_text(token.children or [])
 
 
-def _urls(token: _Token) -> list[str]:
-    return [str(c.attrGet("href")) for c in token.children or [] if c.type == "link_open"]
+def _urls(children: Sequence[_Token]) -> list[str]:
+    return [str(c.attrGet("href")) for c in children if c.type == "link_open"]
 
 
 def _unescape(text: str) -> str:

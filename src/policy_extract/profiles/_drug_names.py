@@ -48,11 +48,10 @@ _WHOLE_PAIR = re.compile(
 # What a product line adds after the generic: " – Amgen", ", for injection".
 _MAKER = re.compile(r"\s+[–—-]\s+.*$|\s*[,;].*$")
 # A name the document marks as a trade mark: "Aukelso™", "Remicade®", "Eylea® HD" not included.
-_TRADEMARKED = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]*[a-z0-9])\s?[®™]")
+_MARKED_NAME = r"[A-Z][A-Za-z0-9-]*[a-z0-9]"  # a brand as printed before its ® or ™
+_TRADEMARKED = re.compile(rf"(?<![\w-])(?P<name>{_MARKED_NAME})\s?[®™]")
 # "Avsola™ (infliximab-axxq ...)": a trade-marked name, then what it is.
-_PRODUCT_LINE = re.compile(
-    r"^\W*(?P<brand>[A-Z][A-Za-z0-9-]*[a-z0-9])\s?[®™]\s*\((?P<inner>[^()]+)\)"
-)
+_PRODUCT_LINE = re.compile(rf"^\W*(?P<brand>{_MARKED_NAME})\s?[®™]\s*\((?P<inner>[^()]+)\)")
 
 
 def strip_biosimilar_suffix(name: str) -> str:

@@ -82,7 +82,4 @@ def group_criteria(node: TreeNode) -> CriteriaNode:
 
 
 def _span(node: TreeNode) -> Span:
-    span = node.block.span
-    for sub in walk(node.children):
-        span = span.merge(sub.block.span)
-    return span
+    return Span.covering([node.block.span, *(sub.block.span for sub in walk(node.children))])

@@ -232,14 +232,10 @@ def _read_part(found: FoundIndication, heading: Block, forest: list[TreeNode]) -
     """A label heading of the indication above ("Covered Doses:", "ICD-10: T86.11") and the
     lines under it: its part. A title-style heading ("ICD-10 Codes") is a section of its own."""
     part = part_label(heading.full_text)
-    if part is None:
-        return False
-    kind, rest = part
-    if not rest and not heading.full_text.rstrip().endswith(":"):
+    if part is None or (not part[1] and not heading.full_text.rstrip().endswith(":")):
         return False
     parts = Parts()
-    lines = [(rest, heading.span)] if rest else []
-    parts.read(kind, [*lines, *((node.text, node.block.span) for node in walk(forest))])
+    parts.read_labelled(heading, TreeNode(heading, forest))
     found.take(parts)
     return True
 
